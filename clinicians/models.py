@@ -1,0 +1,125 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from thrive.markdown import render_markdown
+
+
+class Service(models.TextChoices):
+    INDIVIDUAL = "individual", "Individual therapy"
+    COUPLES = "couples", "Couples therapy"
+
+
+class SessionFormat(models.TextChoices):
+    IN_PERSON = "in_person", "In person at the Seattle office"
+    ONLINE = "online", "Online for Washington residents"
+
+
+class Specialty(models.Model):
+    """A small vocabulary the front desk edits: depression, anxiety, grief, …"""
+
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "specialties"
+
+    def __str__(self):
+        return self.name
+
+
+class ClinicianQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def accepting(self):
+        return self.filter(accepting_new_clients=True)
+
+
+class Clinician(models.Model):
+    full_name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True, help_text="The profile's web address: /clinicians/<slug>/.")
+    credentials = models.CharField(max_length=60, help_text="Licenses and degrees as they follow the name, e.g. LMHC.")
+    pronouns = models.CharField(max_length=30, blank=True)
+    photo = models.ImageField(upload_to="clinicians/", blank=True)
+    short_bio = models.TextField(max_length=400, help_text="Two or three sentences for the directory card (Markdown).")
+    full_bio = models.TextField(blank=True, help_text="The profile page's text, in Markdown.")
+    approaches = models.CharField(
+        max_length=200,
+        default="Interpersonal Process Therapy (IPT)",
+        help_text="Therapy approaches, IPT first, separated by commas.",
+    )
+    specialties = models.ManyToManyField(Specialty, blank=True, related_name="clinicians")
+    offers_individual = models.BooleanField("individual therapy", default=True)
+    offers_couples = models.BooleanField("couples therapy", default=False)
+    offers_in_person = models.BooleanField("in person at the Seattle office", default=True)
+    offers_online = models.BooleanField("online for Washington residents", default=True)
+    languages = models.CharField(max_length=120, default="English", help_text="Separated by commas.")
+    accepting_new_clients = models.BooleanField(default=True)
+    openings_note = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="A short note on openings, e.g. “Openings for individual and couples therapy”.",
+    )
+    license_number = models.CharField(max_length=40, blank=True)
+    license_state = models.CharField(max_length=2, default="WA")
+    joined_on = models.DateField(null=True, blank=True, help_text="When they joined the practice.")
+    active = models.BooleanField(
+        default=True, help_text="Untick when someone leaves: their profile disappears from the site."
+    )
+    display_order = models.PositiveSmallIntegerField(default=100, help_text="Lower numbers come first.")
+    alert_email = models.EmailField(help_text="Where alerts about this clinician's consultation calls are sent.")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="clinician",
+        help_text="The staff login this clinician signs in with, so they see their own calls.",
+    )
+
+    objects = ClinicianQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_order", "full_name"]
+
+    def __str__(self):
+        return f"{self.full_name}, {self.credentials}" if self.credentials else self.full_name
+
+    def get_absolute_url(self):
+        return reverse("clinicians:detail", kwargs={"slug": self.slug})
+
+    @property
+    def first_name(self):
+        return self.full_name.split()[0] if self.full_name else ""
+
+    @property
+    def short_bio_html(self):
+        return render_markdown(self.short_bio)
+
+    @property
+    def full_bio_html(self):
+        return render_markdown(self.full_bio)
+
+    @property
+    def services(self):
+        return [
+            label
+            for flag, label in (
+                (self.offers_individual, Service.INDIVIDUAL.label),
+                (self.offers_couples, Service.COUPLES.label),
+            )
+            if flag
+        ]
+
+    @property
+    def formats(self):
+        return [
+            label
+            for flag, label in (
+                (self.offers_in_person, SessionFormat.IN_PERSON.label),
+                (self.offers_online, SessionFormat.ONLINE.label),
+            )
+            if flag
+        ]

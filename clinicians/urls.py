@@ -1,0 +1,10 @@
+from django.urls import path
+
+from clinicians import views
+
+app_name = "clinicians"
+
+urlpatterns = [
+    path("", views.clinician_list, name="list"),
+    path("<slug:slug>/", views.clinician_detail, name="detail"),
+]

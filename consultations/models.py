@@ -1,0 +1,241 @@
+import secrets
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from phonenumber_field.modelfields import PhoneNumberField
+
+from clinicians.models import Clinician
+
+# Letters and digits that can't be mistaken for one another when read aloud.
+REFERENCE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY3479"
+
+
+def new_reference():
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+
+
+class ConsultationSettings(models.Model):
+    """How consultation calls are offered; one record, edited by the front desk."""
+
+    call_minutes = models.PositiveSmallIntegerField(default=15, help_text="How long each free call lasts.")
+    horizon_days = models.PositiveSmallIntegerField(default=21, help_text="How many days ahead people can book.")
+    minimum_notice_hours = models.PositiveSmallIntegerField(
+        default=3, help_text="The soonest a call can be booked, in hours from now."
+    )
+    buffer_minutes = models.PositiveSmallIntegerField(default=0, help_text="A gap kept free after each call.")
+    daily_cap = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The most calls one clinician takes in a day. Leave empty for no limit."
+    )
+    reminder_hours_before = models.PositiveSmallIntegerField(
+        default=24, help_text="When the client's reminder email goes out, in hours before the call."
+    )
+    retention_days = models.PositiveSmallIntegerField(
+        default=180, help_text="Days after a call ends or is cancelled before the client's details are erased."
+    )
+
+    class Meta:
+        verbose_name = "consultation settings"
+        verbose_name_plural = "consultation settings"
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="consultation_settings_single_row"),
+            models.CheckConstraint(condition=Q(call_minutes__gte=5), name="consultation_call_at_least_5_minutes"),
+        ]
+
+    def __str__(self):
+        return "Consultation settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class ConsultationHours(models.Model):
+    """A weekly window in which a clinician takes consultation calls, in Pacific Time."""
+
+    clinician = models.ForeignKey(Clinician, on_delete=models.CASCADE, related_name="consultation_hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday)
+    starts_at = models.TimeField(help_text="Pacific Time.")
+    ends_at = models.TimeField(help_text="Pacific Time. The last call ends by this time.")
+
+    class Meta:
+        ordering = ["clinician", "weekday", "starts_at"]
+        verbose_name = "consultation hours"
+        verbose_name_plural = "consultation hours"
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="hours_end_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
+
+class TimeOff(models.Model):
+    """Days off for one clinician, or for the whole practice (holidays) when no clinician is chosen."""
+
+    clinician = models.ForeignKey(
+        Clinician,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="time_off",
+        help_text="Leave empty for a day the whole practice is closed.",
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField(help_text="The last day off (inclusive).")
+    reason = models.CharField(max_length=100, blank=True, help_text="For staff only, e.g. “Thanksgiving”.")
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = "time off"
+        verbose_name_plural = "time off"
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="time_off_ends_after_start"),
+        ]
+
+    def __str__(self):
+        who = self.clinician or "Whole practice"
+        return f"{who}: {self.starts_on} to {self.ends_on}"
+
+
+class ConsultationQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(status=Consultation.Status.CANCELLED)
+
+    def upcoming(self, now=None):
+        return self.active().filter(starts_at__gte=now or timezone.now())
+
+    def callbacks(self):
+        return self.filter(starts_at__isnull=True)
+
+    def for_user(self, user):
+        """What a staff member may see: everything for the front desk, their own calls for a clinician."""
+        if user.is_superuser or user.has_perm("consultations.view_all_consultations"):
+            return self
+        return self.filter(clinician__user=user)
+
+
+class Consultation(models.Model):
+    """A free 15-minute phone consultation, or a request to be called back when no time suited."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        CONFIRMED = "confirmed", "Confirmed"
+        CALLED = "called", "Called"
+        COMPLETED = "completed", "Completed"
+        NO_ANSWER = "no_answer", "No answer"
+        NOT_A_FIT = "not_a_fit", "Not a fit"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Service(models.TextChoices):
+        INDIVIDUAL = "individual", "Individual therapy"
+        COUPLES = "couples", "Couples therapy"
+        NOT_SURE = "not_sure", "Not sure yet"
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", "In person in Seattle"
+        ONLINE = "online", "Online"
+        EITHER = "either", "Either"
+
+    reference = models.CharField(max_length=12, unique=True, default=new_reference, editable=False)
+    clinician = models.ForeignKey(
+        Clinician, null=True, blank=True, on_delete=models.PROTECT, related_name="consultations"
+    )
+    starts_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="Empty for a callback request: the front desk picks a time."
+    )
+    status = models.CharField(max_length=12, choices=Status, default=Status.NEW, db_index=True)
+
+    first_name = models.CharField(max_length=60)
+    last_name = models.CharField(max_length=60)
+    preferred_name = models.CharField(max_length=60, blank=True)
+    phone = PhoneNumberField()
+    email = models.EmailField(blank=True)
+    voicemail_ok = models.BooleanField("voicemail is OK", default=False)
+    service = models.CharField(max_length=12, choices=Service, default=Service.NOT_SURE)
+    session_format = models.CharField(max_length=12, choices=Format, default=Format.EITHER)
+    state_of_residence = models.CharField(max_length=2)
+    note = models.TextField(max_length=500, blank=True)
+    heard_about = models.CharField("how they heard of us", max_length=200, blank=True)
+    preferred_days = models.CharField(max_length=100, blank=True, help_text="Callback requests: days that suit.")
+    preferred_times = models.CharField(max_length=100, blank=True, help_text="Callback requests: parts of the day.")
+
+    consented_at = models.DateTimeField(null=True, blank=True)
+    consent_policy_version = models.CharField(max_length=40, blank=True)
+    form_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    internal_notes = models.TextField(blank=True, help_text="For staff only; never sent to anyone.")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the client's personal details were erased (retention or request)."
+    )
+
+    objects = ConsultationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "created_at"]
+        permissions = [("view_all_consultations", "Can see every clinician's consultations")]
+        constraints = [
+            # Two people racing for one time can't both get it.
+            models.UniqueConstraint(
+                fields=["clinician", "starts_at"],
+                condition=Q(starts_at__isnull=False) & ~Q(status="cancelled"),
+                name="one_active_booking_per_clinician_and_time",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def is_callback_request(self):
+        return self.starts_at is None
+
+    @property
+    def display_name(self):
+        return self.preferred_name or self.first_name
+
+
+class Notification(models.Model):
+    """The outbox: one message to one recipient about one event, written with the change it reports."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to send"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    consultation = models.ForeignKey(
+        Consultation, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    event = models.CharField(max_length=40)
+    recipient_role = models.CharField(max_length=20)
+    to_email = models.EmailField()
+    dedupe_key = models.CharField(max_length=200, unique=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.event} to {self.recipient_role}"

@@ -1,0 +1,35 @@
+from django.http import Http404
+
+from pages.cache import get_or_build
+from pages.models import Announcement, Page, Section, SiteSettings
+from pages.structured_data import practice_data
+
+
+def site_chrome():
+    """What every page's header, banner and footer show: built once per content change."""
+
+    def build():
+        site_settings = SiteSettings.load()
+        return {
+            "settings": site_settings,
+            "structured_data": practice_data(site_settings),
+            "navigation": list(Page.objects.in_navigation().only("title", "slug", "navigation_title")),
+            "announcement": Announcement.objects.current().first(),
+        }
+
+    return get_or_build("chrome", build)
+
+
+def page_get(*, slug, include_drafts=False):
+    """The page with its sections, in one query when it has any; Http404 when a visitor may not see it."""
+    pages = Page.objects.all() if include_drafts else Page.objects.published()
+    sections = list(Section.objects.select_related("page").filter(page__in=pages.filter(slug=slug)))
+    if sections:
+        page = sections[0].page
+    else:
+        try:
+            page = pages.get(slug=slug)
+        except Page.DoesNotExist:
+            raise Http404("No such page") from None
+    page.section_list = sections
+    return page
