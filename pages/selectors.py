@@ -33,3 +33,12 @@ def page_get(*, slug, include_drafts=False):
             raise Http404("No such page") from None
     page.section_list = sections
     return page
+
+
+PRIVACY_SLUG = "privacy"
+
+
+def privacy_policy_version():
+    """The version of the privacy policy a visitor consents to: the date it was last changed."""
+    updated_at = Page.objects.published().filter(slug=PRIVACY_SLUG).values_list("updated_at", flat=True).first()
+    return updated_at.date().isoformat() if updated_at else ""
