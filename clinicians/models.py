@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from clinicians.photos import CARD_SIZE, photo_renditions, validate_photo_upload
 from thrive.markdown import render_markdown
 
 
@@ -42,7 +43,20 @@ class Clinician(models.Model):
     slug = models.SlugField(max_length=120, unique=True, help_text="The profile's web address: /clinicians/<slug>/.")
     credentials = models.CharField(max_length=60, help_text="Licenses and degrees as they follow the name, e.g. LMHC.")
     pronouns = models.CharField(max_length=30, blank=True)
-    photo = models.ImageField(upload_to="clinicians/", blank=True)
+    photo = models.ImageField(
+        upload_to="clinicians/",
+        blank=True,
+        validators=[validate_photo_upload],
+        width_field="photo_width",
+        height_field="photo_height",
+        help_text="A friendly head-and-shoulders photo: JPEG, PNG or WebP, up to 5 MB. "
+        "It is cropped square and resized for the site automatically.",
+    )
+    photo_width = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    photo_card = models.ImageField(
+        upload_to="clinicians/", blank=True, editable=False, help_text="The small copy shown on directory cards."
+    )
     short_bio = models.TextField(max_length=400, help_text="Two or three sentences for the directory card (Markdown).")
     full_bio = models.TextField(blank=True, help_text="The profile page's text, in Markdown.")
     approaches = models.CharField(
@@ -87,12 +101,27 @@ class Clinician(models.Model):
     def __str__(self):
         return f"{self.full_name}, {self.credentials}" if self.credentials else self.full_name
 
+    def save(self, *args, **kwargs):
+        if self.photo and not self.photo._committed:
+            # A new upload: replace it with the square, resized copies the pages show.
+            profile, card = photo_renditions(upload=self.photo, name_stem=self.slug or "clinician")
+            self.photo = profile
+            self.photo_card = card
+        elif not self.photo:
+            self.photo_card = ""
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("clinicians:detail", kwargs={"slug": self.slug})
 
     @property
     def first_name(self):
         return self.full_name.split()[0] if self.full_name else ""
+
+    @property
+    def card_photo_size(self):
+        """The card photo's side in pixels: it was never enlarged past the original."""
+        return min(CARD_SIZE, self.photo_width or CARD_SIZE)
 
     @property
     def short_bio_html(self):
