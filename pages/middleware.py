@@ -1,3 +1,4 @@
+import hashlib
 import logging
 
 from django.conf import settings
@@ -38,7 +39,8 @@ class PageCacheMiddleware:
         if not self.applies_to(request):
             return self.get_response(request)
         try:
-            key = versioned_key(f"page:{request.method == 'HEAD' and 'GET' or request.method}:{request.path}")
+            # HEAD shares GET's entry; the path is hashed so odd or long paths make valid keys.
+            key = versioned_key(f"page:{hashlib.sha256(request.path.encode()).hexdigest()}")
             response = cache.get(key)
         except Exception:  # noqa: BLE001 - a cache outage must never take the site down
             log.warning("page cache unavailable")

@@ -1,7 +1,19 @@
 import pytest
 from django.core.cache import cache
+from django.test.utils import override_settings
 
 from tests.pages.factories import SiteSettingsFactory
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _plain_static_files():
+    """Serve static files by their plain names: tests don't run collectstatic to build the hashed manifest."""
+    storages = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages):
+        yield
 
 
 @pytest.fixture(autouse=True)
