@@ -42,8 +42,8 @@ def test_duplicate_page_slugs_are_refused_by_the_database():
 def test_site_settings_is_a_single_row():
     from pages.models import SiteSettings
 
-    SiteSettings.objects.create(phone="1", street_address="a")
-    SiteSettings.objects.create(phone="2", street_address="b")
+    SiteSettings(phone="1", street_address="a").save()
+    SiteSettings(phone="2", street_address="b").save()
 
     assert SiteSettings.objects.count() == 1
     assert SiteSettings.load().phone == "2"
