@@ -1,0 +1,59 @@
+"""The consultation call as a calendar invitation (.ics), in Pacific Time."""
+
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Alarm, Calendar, Event
+
+from consultations.models import ConsultationSettings
+
+PRACTICE_TZ = ZoneInfo("America/Los_Angeles")
+
+
+def consultation_ics(consultation, *, manage_url=""):
+    """The call as an iCalendar file: its time in America/Los_Angeles with the zone's rules included.
+
+    The UID stays the same for the life of the booking and the SEQUENCE grows with
+    every change, so a calendar that already has the call moves it rather than
+    adding a second one.
+    """
+    from pages.models import SiteSettings
+
+    site = SiteSettings.load()
+    minutes = ConsultationSettings.load().call_minutes
+    starts = timezone.localtime(consultation.starts_at, PRACTICE_TZ)
+    who = consultation.clinician.full_name if consultation.clinician else site.practice_name
+    changed = consultation.updated_at or timezone.now()
+    host = urlsplit(settings.SITE_URL).hostname or "thrive.invalid"
+
+    description = [
+        f"{who} will call you at the number you gave us. Reference: {consultation.reference}.",
+        f"Questions, or need to reach a person? Call {site.phone}." if site.phone else "",
+        f"To reschedule or cancel: {manage_url}" if manage_url else "",
+    ]
+    event = Event.new(
+        uid=f"consultation-{consultation.reference}@{host}",
+        # A number that only grows as the booking changes (seconds since it was made).
+        sequence=max(0, int((changed - consultation.created_at).total_seconds())) if consultation.created_at else 0,
+        stamp=timezone.now(),
+        start=starts,
+        end=starts + timedelta(minutes=minutes),
+        summary=f"Free consultation call with {who}",
+        description="\n".join(line for line in description if line),
+        location="Phone call",
+        url=manage_url or None,
+    )
+    event.add("status", "CANCELLED" if consultation.status == consultation.Status.CANCELLED else "CONFIRMED")
+    reminder = Alarm()
+    reminder.add("action", "DISPLAY")
+    reminder.add("description", f"Your free consultation call with {who}")
+    reminder.add("trigger", timedelta(minutes=-30))
+    event.add_component(reminder)
+
+    calendar = Calendar.new(prodid=f"-//{site.practice_name}//Consultations//EN", method="PUBLISH")
+    calendar.add_component(event)
+    calendar.add_missing_timezones(first_date=date(starts.year - 1, 1, 1), last_date=date(starts.year + 1, 12, 31))
+    return calendar.to_ical()
