@@ -5,6 +5,6 @@ from clinicians import views
 app_name = "clinicians"
 
 urlpatterns = [
-    path("", views.clinician_list, name="list"),
+    path("", views.clinician_directory, name="list"),
     path("<slug:slug>/", views.clinician_detail, name="detail"),
 ]

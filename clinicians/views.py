@@ -1,16 +1,34 @@
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from clinicians.models import Clinician
+from clinicians.forms import ClinicianFilterForm
+from clinicians.selectors import clinician_get, clinician_list
+from clinicians.structured_data import person_data
+from pages.middleware import cache_whole_page
+from pages.selectors import site_chrome
 
 
 @require_safe
-def clinician_list(request):
-    clinicians = Clinician.objects.active().prefetch_related("specialties")
-    return render(request, "clinicians/clinician_list.html", {"clinicians": clinicians})
+@cache_whole_page
+def clinician_directory(request):
+    form = ClinicianFilterForm(request.GET or None)
+    filters = form.filters() if form.is_bound else {}
+    clinicians = list(
+        clinician_list(
+            accepting=filters.get("accepting", False),
+            service=filters.get("service", ""),
+            session_format=filters.get("format", ""),
+            specialty=filters.get("specialty", ""),
+        )
+    )
+    context = {"form": form, "clinicians": clinicians, "filtered": bool(filters)}
+    return render(request, "clinicians/clinician_list.html", context)
 
 
 @require_safe
+@cache_whole_page
 def clinician_detail(request, slug):
-    clinician = get_object_or_404(Clinician.objects.active().prefetch_related("specialties"), slug=slug)
-    return render(request, "clinicians/clinician_detail.html", {"clinician": clinician})
+    clinician = clinician_get(slug=slug)
+    practice_name = site_chrome()["settings"].practice_name
+    context = {"clinician": clinician, "person_data": person_data(clinician, practice_name=practice_name)}
+    return render(request, "clinicians/clinician_detail.html", context)
