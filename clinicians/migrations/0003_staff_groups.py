@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
         ("clinicians", "0002_photo_renditions"),
         ("pages", "0001_initial"),
-        ("consultations", "0003_notification_outbox"),
+        ("consultations", "0002_privacy_request"),
     ]
 
     operations = [migrations.RunPython(create_groups, remove_groups)]
