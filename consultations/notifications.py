@@ -1,11 +1,25 @@
-"""The notification outbox: which messages a change to a consultation produces.
+"""The notification outbox: which messages a change to a consultation produces, and sending them.
 
 Booking services call `notifications_record` inside the same transaction as the
 change it reports, so a message can never be lost between the two. Sending
-happens later, in a Celery task enqueued after the commit.
+happens later, in a Celery task enqueued after the commit; when the broker is
+down at that moment the row simply waits, and the sweeper enqueues it again.
 """
 
-from django.db import models
+import logging
+import smtplib
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from consultations.models import Consultation, ConsultationSettings, Notification
+
+log = logging.getLogger(__name__)
 
 
 class Event(models.TextChoices):
@@ -19,8 +33,345 @@ class Event(models.TextChoices):
     DIGEST = "digest", "Daily digest"
 
 
+class Role(models.TextChoices):
+    CLIENT = "client", "Client"
+    CLINICIAN = "clinician", "Clinician"
+    PREVIOUS_CLINICIAN = "previous_clinician", "Clinician the call moved from"
+    FRONT_DESK = "front_desk", "Front desk"
+
+
+# Who hears about what. The front desk hears of every new booking and callback
+# request; the clinician of every change to their calls; the client of every
+# change to their own booking, when they gave an email address.
+RECIPIENTS = {
+    Event.BOOKED: (Role.CLINICIAN, Role.FRONT_DESK, Role.CLIENT),
+    Event.CALLBACK_REQUESTED: (Role.FRONT_DESK, Role.CLIENT),
+    Event.RESCHEDULED: (Role.CLINICIAN, Role.CLIENT),
+    Event.CANCELLED: (Role.CLINICIAN, Role.CLIENT),
+    Event.PRACTICE_CANCELLED: (Role.CLINICIAN, Role.CLIENT),
+    Event.PRACTICE_MOVED: (Role.CLINICIAN, Role.PREVIOUS_CLINICIAN, Role.CLIENT),
+    Event.REMINDER: (Role.CLIENT,),
+}
+
+# Client messages that describe a time which is no longer true once the call is cancelled.
+STALE_WHEN_CANCELLED = {Event.BOOKED, Event.RESCHEDULED, Event.PRACTICE_MOVED, Event.REMINDER}
+
+# Events that tell the client which time their call is at.
+CLIENT_CONFIRMATIONS = (Event.BOOKED, Event.RESCHEDULED, Event.PRACTICE_MOVED)
+
+# What a failed delivery looks like: the mail server refused, or could not be reached.
+DELIVERY_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def _front_desk_email():
+    from pages.models import SiteSettings
+
+    site = SiteSettings.load()
+    # An alert with nowhere to go would be lost: fall back to the practice's public address.
+    return site.front_desk_email or site.email
+
+
+def _previous_clinician(consultation):
+    """The clinician last told about this call, when the practice has since given it to someone else."""
+    last = (
+        Notification.objects.filter(consultation=consultation, recipient_role=Role.CLINICIAN, clinician__isnull=False)
+        .select_related("clinician")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if last is None or last.clinician_id == consultation.clinician_id:
+        return None
+    return last.clinician
+
+
+def _recipient(consultation, role):
+    """The (email, clinician) a role stands for on this consultation, or None when there is no one to tell."""
+    if role == Role.CLIENT:
+        if not consultation.email or consultation.erased_at:
+            return None
+        return consultation.email, None
+    if role == Role.FRONT_DESK:
+        email = _front_desk_email()
+        return (email, None) if email else None
+    clinician = consultation.clinician if role == Role.CLINICIAN else _previous_clinician(consultation)
+    if clinician is None or not clinician.alert_email:
+        return None
+    return clinician.alert_email, clinician
+
+
+def _dedupe_key(consultation, event, role, clinician):
+    """One message per recipient per change: a second call for the same change adds nothing.
+
+    Changes that can happen more than once (a move, a cancellation after a staff
+    reinstatement) carry the new time and the moment of the change, so two
+    reschedules give two messages. A reminder is once per call time.
+    """
+    when = consultation.starts_at.isoformat() if consultation.starts_at else "-"
+    who = f"{role}:{clinician.pk}" if clinician else role
+    if event in (Event.BOOKED, Event.CALLBACK_REQUESTED, Event.REMINDER):
+        return f"{event}:{consultation.pk}:{who}:{when}"
+    changed = (consultation.updated_at or timezone.now()).isoformat()
+    return f"{event}:{consultation.pk}:{who}:{when}:{changed}"
+
+
 def notifications_record(*, consultation, event):
-    """Write the outbox rows for this event. Call inside the transaction that makes the change."""
-    # The notifications work (issue 5) fills this in: recipients, dedupe keys,
-    # and enqueueing the send task with transaction.on_commit.
-    return []
+    """Write the outbox rows for this event. Call inside the transaction that makes the change.
+
+    Returns the rows written. Sending is enqueued for after the commit; a row that
+    was already written for the same change (a repeated call) is not written twice.
+    """
+    event = Event(event)
+    rows = []
+    for role in RECIPIENTS[event]:
+        recipient = _recipient(consultation, role)
+        if recipient is None:
+            continue
+        to_email, clinician = recipient
+        rows.append(
+            Notification(
+                consultation=consultation,
+                clinician=clinician,
+                event=event,
+                recipient_role=role,
+                to_email=to_email,
+                call_starts_at=consultation.starts_at,
+                dedupe_key=_dedupe_key(consultation, event, role, clinician)[:200],
+            )
+        )
+    return _write_and_enqueue(rows)
+
+
+def digest_record(*, clinician, day):
+    """Write the outbox row for one clinician's list of the calls on ``day``; once per clinician and day."""
+    row = Notification(
+        clinician=clinician,
+        event=Event.DIGEST,
+        recipient_role=Role.CLINICIAN,
+        to_email=clinician.alert_email,
+        digest_date=day,
+        dedupe_key=f"{Event.DIGEST}:{clinician.pk}:{day.isoformat()}",
+    )
+    return _write_and_enqueue([row])
+
+
+def _write_and_enqueue(rows):
+    if not rows:
+        return []
+    with transaction.atomic():
+        # ignore_conflicts: a repeated call must never break the booking it reports.
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        written = list(
+            Notification.objects.filter(
+                dedupe_key__in=[row.dedupe_key for row in rows], status=Notification.Status.PENDING
+            ).order_by("pk")
+        )
+        ids = [row.pk for row in written]
+        transaction.on_commit(partial(notifications_enqueue, ids))
+    return written
+
+
+def notifications_enqueue(notification_ids):
+    """Hand these rows to the workers. Never raises: a row that can't be enqueued waits for the sweeper."""
+    from consultations.tasks import send_notification
+
+    for notification_id in notification_ids:
+        try:
+            send_notification.delay(notification_id)
+        except Exception:  # noqa: BLE001 - a broker or mail fault must never reach the booking page
+            log.warning(
+                "Could not enqueue notification %s now; the sweeper will pick it up.", notification_id, exc_info=True
+            )
+
+
+@dataclass(frozen=True)
+class SendResult:
+    status: str
+    retry_in: float | None = None
+
+
+def _backoff_seconds(attempts):
+    """Exponential: base, 2×base, 4×base, …, kept well inside the broker's visibility timeout."""
+    base = settings.NOTIFICATION_RETRY_BASE_SECONDS
+    return min(base * 2 ** (attempts - 1), settings.NOTIFICATION_RETRY_MAX_SECONDS)
+
+
+def _still_wanted(notification, now):
+    """False for a message that would now say something untrue or reach someone whose details were erased."""
+    consultation = notification.consultation
+    if notification.event == Event.DIGEST:
+        return True
+    if consultation is None:
+        return False
+    if notification.recipient_role == Role.CLIENT:
+        if consultation.erased_at or not consultation.email:
+            return False
+        cancelled = consultation.status == Consultation.Status.CANCELLED
+        if cancelled and notification.event in STALE_WHEN_CANCELLED:
+            return False
+        # Moved again since this was written: the newer message (and its calendar file) has the right time.
+        if notification.event in CLIENT_CONFIRMATIONS and consultation.starts_at != notification.call_starts_at:
+            return False
+    if notification.event == Event.REMINDER:
+        return (
+            consultation.status != Consultation.Status.CANCELLED
+            and consultation.starts_at == notification.call_starts_at
+            and consultation.starts_at is not None
+            and consultation.starts_at > now
+        )
+    return True
+
+
+def notification_send(*, notification_id, last_try=False):
+    """Send one outbox row, at most once.
+
+    The row is claimed with a row lock (SKIP LOCKED) and marked sent in the same
+    transaction, so a duplicated or redelivered task finds it sent, or locked by
+    the worker sending it, and does nothing. A delivery error is recorded and the
+    result says when to try again; after the last attempt the row is marked failed.
+    """
+    from consultations.emails import notification_message
+
+    now = timezone.now()
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("consultation__clinician", "clinician")
+            # A second of slack: a retry fires by the same clock that set its due time.
+            .filter(pk=notification_id)
+            .due(now + timedelta(seconds=1))
+            .first()
+        )
+        if notification is None:
+            return SendResult("nothing to do")
+        if not _still_wanted(notification, now):
+            notification.status = Notification.Status.SKIPPED
+            notification.save(update_fields=["status"])
+            return SendResult(notification.status)
+
+        notification.attempts += 1
+        try:
+            notification_message(notification).send()
+        except DELIVERY_ERRORS as exc:
+            notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if last_try or notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+                notification.status = Notification.Status.FAILED
+                log.error("Notification %s failed for good: %s", notification.pk, notification.last_error)
+                notification.save(update_fields=["attempts", "last_error", "status"])
+                return SendResult(notification.status)
+            retry_in = _backoff_seconds(notification.attempts)
+            notification.next_attempt_at = now + timedelta(seconds=retry_in)
+            log.warning("Notification %s not delivered, retrying in %ss: %s", notification.pk, retry_in, exc)
+            notification.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+            return SendResult(notification.status, retry_in=retry_in)
+        except Exception as exc:
+            # A message that can't even be built won't build on a retry: fail it for the admin to see.
+            log.exception("Notification %s could not be built", notification.pk)
+            notification.status = Notification.Status.FAILED
+            notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            notification.save(update_fields=["attempts", "last_error", "status"])
+            return SendResult(notification.status)
+
+        notification.status = Notification.Status.SENT
+        notification.sent_at = timezone.now()
+        notification.last_error = ""
+        notification.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+        return SendResult(notification.status)
+
+
+def notifications_requeue_stale(*, older_than=None, limit=500):
+    """Enqueue again the rows still waiting a while after they were due (a lost task, a broker that was down).
+
+    Each row's due time moves to now as it is enqueued, so a backed-up queue gets
+    one more copy per sweep interval, not one per minute. Returns how many.
+    """
+    older_than = older_than if older_than is not None else timedelta(minutes=settings.NOTIFICATION_STALE_MINUTES)
+    now = timezone.now()
+    stale = list(Notification.objects.due(now - older_than).order_by("next_attempt_at").values_list("pk", flat=True))
+    ids = []
+    for pk in stale[:limit]:
+        claimed = Notification.objects.filter(pk=pk).due(now - older_than).update(next_attempt_at=now)
+        if claimed:
+            ids.append(pk)
+    if ids:
+        log.info("Sweeper re-enqueued %d waiting notification(s).", len(ids))
+        notifications_enqueue(ids)
+    return len(ids)
+
+
+def notifications_resend(*, queryset):
+    """Try failed (or waiting) messages again from scratch, as the front desk asks in the admin; never sent ones."""
+    with transaction.atomic():
+        ids = list(
+            queryset.filter(status__in=[Notification.Status.FAILED, Notification.Status.PENDING]).values_list(
+                "pk", flat=True
+            )
+        )
+        Notification.objects.filter(pk__in=ids).exclude(status=Notification.Status.SENT).update(
+            status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
+        )
+        transaction.on_commit(partial(notifications_enqueue, ids))
+    return len(ids)
+
+
+def reminders_record(*, now=None):
+    """Write the reminders now due: calls starting within the reminder window, booked before it opened.
+
+    No reminder for a call that is cancelled, for a client without an email, or when
+    the client was told the time already inside the window (booked or moved late).
+    """
+    now = now or timezone.now()
+    hours = ConsultationSettings.load().reminder_hours_before
+    if not hours:
+        return 0
+    window = timedelta(hours=hours)
+    candidates = (
+        Consultation.objects.active()
+        .filter(starts_at__gt=now, starts_at__lte=now + window, erased_at__isnull=True)
+        .exclude(email="")
+        .select_related("clinician")
+    )
+    written = 0
+    for consultation in candidates:
+        window_opened = consultation.starts_at - window
+        if consultation.created_at > window_opened:
+            continue
+        told_late = Notification.objects.filter(
+            consultation=consultation,
+            recipient_role=Role.CLIENT,
+            event__in=CLIENT_CONFIRMATIONS,
+            call_starts_at=consultation.starts_at,
+            created_at__gt=window_opened,
+        ).exists()
+        already = Notification.objects.filter(
+            Q(consultation=consultation, event=Event.REMINDER, call_starts_at=consultation.starts_at)
+        ).exists()
+        if told_late or already:
+            continue
+        with transaction.atomic():
+            written += len(notifications_record(consultation=consultation, event=Event.REMINDER))
+    return written
+
+
+def digests_record(*, day=None):
+    """Write tomorrow's list (or ``day``'s) for each clinician who has calls that day."""
+    from clinicians.models import Clinician
+
+    day = day or timezone.localdate() + timedelta(days=1)
+    starts, ends = day_bounds(day)
+    clinicians = Clinician.objects.filter(
+        pk__in=Consultation.objects.active().filter(starts_at__gte=starts, starts_at__lt=ends).values("clinician")
+    )
+    written = 0
+    for clinician in clinicians:
+        with transaction.atomic():
+            written += len(digest_record(clinician=clinician, day=day))
+    return written
+
+
+def day_bounds(day):
+    """The first and last instant of a Pacific Time day, right across daylight-saving changes."""
+    tz = timezone.get_default_timezone()
+    return (
+        datetime.combine(day, time.min, tzinfo=tz),
+        datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz),
+    )

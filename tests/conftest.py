@@ -24,6 +24,20 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _celery_inline():
+    """Tasks run inline, as without REDIS_URL, so no test leaves messages on a shared queue.
+
+    Tests with a real worker (tests/consultations/test_celery_integration.py) switch this off.
+    """
+    from thrive.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture
 def site_settings(db):
     return SiteSettingsFactory()

@@ -6,6 +6,7 @@ Every variable is listed, with what it does, in `.env.example`.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -110,6 +111,45 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged only once it has run, and goes back on the queue if its
+# worker dies; each worker holds one task at a time, so a dying one holds few.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis redelivers a task not acknowledged within the visibility timeout. The
+# longest mail retry wait (NOTIFICATION_RETRY_MAX_SECONDS) stays far below it.
+CELERY_BROKER_VISIBILITY_TIMEOUT_SECONDS = 60 * 60
+# Publishing fails fast: with Redis down, a booking still answers in a second or
+# two and its outbox row waits for the sweeper instead of the client waiting.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT_SECONDS,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+    "max_retries": 1,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE = {
+    # Messages still waiting a few minutes after they were due (lost task, broker down at booking).
+    "requeue-stale-notifications": {"task": "consultations.tasks.requeue_stale_notifications", "schedule": 60.0},
+    "record-due-reminders": {"task": "consultations.tasks.record_due_reminders", "schedule": 5 * 60.0},
+    # Each clinician's list of tomorrow's calls, late afternoon Pacific Time (CELERY_TIMEZONE).
+    "record-daily-digests": {
+        "task": "consultations.tasks.record_daily_digests",
+        "schedule": crontab(hour=17, minute=0),
+    },
+}
+
+# Notifications: how often and how long a message is retried before it shows as failed.
+# Waits double from the base: 30 s, 1, 2, 4, 8 minutes (about 15 minutes in all).
+NOTIFICATION_MAX_ATTEMPTS = 6
+NOTIFICATION_RETRY_BASE_SECONDS = 30.0
+NOTIFICATION_RETRY_MAX_SECONDS = 10 * 60.0
+# How long after it was due a waiting message is handed to the workers again.
+NOTIFICATION_STALE_MINUTES = 5
+
 
 # Mail (Django 6.1 MAILERS): files under var/mail/ in debug unless EMAIL_URL names a server.
 EMAIL_URL = env("EMAIL_URL", default="")

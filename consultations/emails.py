@@ -1,0 +1,206 @@
+"""Turning an outbox row into an email: text and HTML from templates, in the site's voice.
+
+Staff messages (clinician, front desk) are kept to the minimum necessary: when,
+what kind of call, the reference and a link to the record in the admin. They
+never carry the client's name, contact details, note or anything about their
+health. Client messages carry their own booking and nothing else.
+"""
+
+import re
+from email.utils import formataddr, parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from consultations.calendar import PRACTICE_TZ, consultation_ics
+from consultations.models import Consultation, ConsultationSettings
+from consultations.notifications import Event, Role, day_bounds
+from consultations.tokens import consultation_token
+
+TEMPLATE_DIR = "consultations/email"
+
+# Client messages that carry the call as a calendar file, so their calendar shows the current time.
+WITH_CALENDAR = {Event.BOOKED, Event.RESCHEDULED, Event.PRACTICE_MOVED}
+
+
+def absolute(path):
+    return f"{settings.SITE_URL}{path}"
+
+
+def admin_change_url(consultation):
+    """The consultation's record in the admin, wherever ADMIN_URL puts it."""
+    try:
+        path = reverse("admin:consultations_consultation_change", args=[consultation.pk])
+    except NoReverseMatch:
+        path = f"/{settings.ADMIN_URL}consultations/consultation/{consultation.pk}/change/"
+    return absolute(path)
+
+
+def manage_url(consultation):
+    """The client's private link to see, move or cancel their booking."""
+    return absolute(reverse("consultations:manage", kwargs={"token": consultation_token(consultation)}))
+
+
+def _addresses(site, notification):
+    """From: the practice's name at the sending address. Reply-To: whoever should read the answer."""
+    _, sending_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    from_email = formataddr((site.practice_name, sending_address)) if sending_address else settings.DEFAULT_FROM_EMAIL
+    if notification.recipient_role == Role.CLIENT:
+        reply_to = site.email or site.front_desk_email
+    else:
+        reply_to = site.front_desk_email or site.email
+    return from_email, [reply_to] if reply_to else []
+
+
+def spoken_time(value):
+    """ "Tuesday, March 3, 2026 at 3:15 PM Pacific Time": the way the site says a call's time."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value, PRACTICE_TZ)
+    return f"{date_format(local, 'l, F j, Y')} at {date_format(local, 'g:i A')} Pacific Time"
+
+
+def short_time(value):
+    """ "Tue, Mar 3, 3:15 PM": for subject lines."""
+    if value is None:
+        return ""
+    return date_format(timezone.localtime(value, PRACTICE_TZ), "D, M j, g:i A")
+
+
+def format_label(consultation):
+    """How the call's format reads in a staff message: "Either" alone would say nothing."""
+    if consultation.session_format == Consultation.Format.EITHER:
+        return "in person or online"
+    return consultation.get_session_format_display().replace("In person", "in person").replace("Online", "online")
+
+
+def _template_name(notification):
+    audience = "client" if notification.recipient_role == Role.CLIENT else "staff"
+    return f"{TEMPLATE_DIR}/{notification.event}_{audience}"
+
+
+def _previous_starts_at(notification):
+    """The time this recipient was last told about, for "moved from … to …"."""
+    earlier = (
+        type(notification)
+        .objects.filter(
+            consultation_id=notification.consultation_id,
+            to_email=notification.to_email,
+            created_at__lt=notification.created_at,
+            call_starts_at__isnull=False,
+        )
+        .exclude(call_starts_at=notification.call_starts_at)
+        .exclude(event__in=[Event.REMINDER])
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return earlier.call_starts_at if earlier else None
+
+
+def _digest_calls(notification):
+    starts, ends = day_bounds(notification.digest_date)
+    calls = (
+        Consultation.objects.active()
+        .filter(clinician=notification.clinician, starts_at__gte=starts, starts_at__lt=ends)
+        .order_by("starts_at")
+    )
+    return [
+        {
+            "when": timezone.localtime(call.starts_at, PRACTICE_TZ),
+            "service": call.get_service_display(),
+            "format": format_label(call),
+            "reference": call.reference,
+            "admin_url": admin_change_url(call),
+        }
+        for call in calls
+    ]
+
+
+def notification_context(notification):
+    """Everything a template may show. Staff get no client details: the templates can't leak what isn't here."""
+    from pages.models import SiteSettings
+
+    site = SiteSettings.load()
+    consultation = notification.consultation
+    context = {
+        "site": site,
+        "site_url": settings.SITE_URL,
+        "event": notification.event,
+        "role": notification.recipient_role,
+        "call_minutes": ConsultationSettings.load().call_minutes,
+        "when_text": spoken_time(notification.call_starts_at),
+        "when_short": short_time(notification.call_starts_at),
+    }
+    if notification.event == Event.DIGEST:
+        context |= {
+            "clinician": notification.clinician,
+            "day": notification.digest_date,
+            "calls": _digest_calls(notification),
+            "admin_list_url": absolute(f"/{settings.ADMIN_URL}consultations/consultation/"),
+        }
+        return context
+
+    clinician = consultation.clinician
+    context |= {
+        "reference": consultation.reference,
+        "clinician_name": clinician.full_name if clinician else "",
+    }
+    previous = _previous_starts_at(notification)
+    context |= {"previous_when_text": spoken_time(previous), "previous_when_short": short_time(previous)}
+    if notification.recipient_role == Role.CLIENT:
+        context |= {
+            "name": consultation.display_name,
+            "clinician_first_name": clinician.first_name if clinician else "",
+            "manage_url": manage_url(consultation),
+            "booking_url": absolute(reverse("consultations:book")),
+            "voicemail_ok": consultation.voicemail_ok,
+            "preferred_days": consultation.preferred_days if consultation.is_callback_request else "",
+            "preferred_times": consultation.preferred_times if consultation.is_callback_request else "",
+        }
+    else:
+        context |= {
+            "service": consultation.get_service_display(),
+            "format": format_label(consultation),
+            "is_callback_request": consultation.is_callback_request,
+            "preferred_days": consultation.preferred_days if consultation.is_callback_request else "",
+            "preferred_times": consultation.preferred_times if consultation.is_callback_request else "",
+            "admin_url": admin_change_url(consultation),
+            "moved_away": notification.recipient_role == Role.PREVIOUS_CLINICIAN,
+            "recipient_is_front_desk": notification.recipient_role == Role.FRONT_DESK,
+        }
+    return context
+
+
+def notification_message(notification):
+    """The email for one outbox row, ready to send."""
+    from pages.models import SiteSettings
+
+    site = SiteSettings.load()
+    context = notification_context(notification)
+    name = _template_name(notification)
+    subject = re.sub(r"\s+", " ", render_to_string(f"{name}_subject.txt", context)).strip()
+    text = render_to_string(f"{name}.txt", context)
+    html = render_to_string(f"{name}.html", context)
+    from_email, reply_to = _addresses(site, notification)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=from_email,
+        to=[notification.to_email],
+        reply_to=reply_to,
+        # One id per outbox row: a receiving server or the front desk can tell a resend from a new message.
+        headers={"X-Thrive-Notification": str(notification.pk)},
+    )
+    message.attach_alternative(html, "text/html")
+    if notification.recipient_role == Role.CLIENT and notification.event in WITH_CALENDAR:
+        consultation = notification.consultation
+        message.attach(
+            f"consultation-{consultation.reference}.ics",
+            consultation_ics(consultation, manage_url=context["manage_url"]),
+            "text/calendar",
+        )
+    return message
