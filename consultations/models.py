@@ -192,6 +192,11 @@ class Consultation(models.Model):
     class Meta:
         ordering = ["starts_at", "created_at"]
         permissions = [("view_all_consultations", "Can see every clinician's consultations")]
+        indexes = [
+            # "One free consultation at a time" looks up upcoming calls by phone and by email.
+            models.Index(fields=["phone"], name="consultation_phone_idx"),
+            models.Index(fields=["email"], name="consultation_email_idx"),
+        ]
         constraints = [
             # Two people racing for one time can't both get it.
             models.UniqueConstraint(
@@ -211,6 +216,13 @@ class Consultation(models.Model):
     @property
     def display_name(self):
         return self.preferred_name or self.first_name
+
+    @property
+    def when_label(self):
+        """'Tuesday, March 3, 3:15 PM Pacific Time', or '' for a callback request."""
+        from consultations.timefmt import format_moment
+
+        return format_moment(self.starts_at) if self.starts_at else ""
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -262,9 +274,7 @@ class Notification(models.Model):
         ordering = ["-created_at"]
         indexes = [
             # The sweeper looks for waiting messages by when they were due.
-            models.Index(
-                fields=["next_attempt_at"], condition=Q(status="pending"), name="notification_pending_due"
-            ),
+            models.Index(fields=["next_attempt_at"], condition=Q(status="pending"), name="notification_pending_due"),
         ]
 
     def __str__(self):

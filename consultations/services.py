@@ -1,0 +1,204 @@
+"""Writes for booking: every change to a consultation, each in one transaction with its notifications."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from consultations.models import Consultation
+from consultations.notifications import Event, notifications_record
+from consultations.selectors import clinicians_by_fewest_upcoming, slot_lookup, upcoming_consultation_for
+from pages.selectors import privacy_policy_version
+
+Status = Consultation.Status
+
+# What a client may still change through their private link.
+CLIENT_CHANGEABLE = {Status.NEW, Status.CONFIRMED}
+
+# The states a status may be reached from. A change applies only from one of these, so
+# two people working the queue at once can never, say, mark a cancelled call as called.
+STATUS_FROM = {
+    Status.CONFIRMED: {Status.NEW},
+    Status.CALLED: {Status.NEW, Status.CONFIRMED, Status.NO_ANSWER},
+    Status.COMPLETED: {Status.NEW, Status.CONFIRMED, Status.CALLED, Status.NO_ANSWER},
+    Status.NO_ANSWER: {Status.NEW, Status.CONFIRMED, Status.CALLED},
+    Status.NOT_A_FIT: {Status.NEW, Status.CONFIRMED, Status.CALLED, Status.NO_ANSWER},
+    Status.NEW: {Status.CONFIRMED, Status.NO_ANSWER},
+}
+
+
+class BookingError(Exception):
+    """A booking change that can't be made; the view explains why."""
+
+
+class SlotUnavailable(BookingError):
+    """The time is not open: past, misaligned, closed, or (``just_taken``) booked by someone else a moment ago."""
+
+    def __init__(self, *, just_taken=False):
+        super().__init__("That time was just taken." if just_taken else "That time is not available.")
+        self.just_taken = just_taken
+
+
+class AlreadyBooked(BookingError):
+    """This phone or email already has an upcoming call; offer to reschedule it."""
+
+    def __init__(self, consultation):
+        super().__init__("There is already an upcoming call for this phone number or email.")
+        self.consultation = consultation
+
+
+class NotChangeable(BookingError):
+    """The call is cancelled, has started, or is already being worked by the practice."""
+
+
+class AlreadyChanged(BookingError):
+    """The booking changed since the page was loaded (for example, a link used twice)."""
+
+
+def _replay(form_token):
+    if not form_token:
+        return None
+    return Consultation.objects.select_related("clinician").filter(form_token=form_token).first()
+
+
+def _record_consent(consultation, now):
+    consultation.consented_at = now
+    consultation.consent_policy_version = privacy_policy_version()
+
+
+def consultation_book(*, consultation, starts_at, clinician=None, form_token=None, now=None):
+    """Book an unsaved consultation (its contact details filled in) at an open time.
+
+    With no ``clinician`` it goes to the free clinician with the fewest upcoming calls, and
+    to the next one when that one was taken meanwhile. A form token seen before returns the
+    booking it made, so a double click never books twice.
+    """
+    now = now or timezone.now()
+    if replayed := _replay(form_token):
+        return replayed
+    if already := upcoming_consultation_for(phone=consultation.phone, email=consultation.email, now=now):
+        raise AlreadyBooked(already)
+    slot = slot_lookup(starts_at=starts_at, clinician=clinician, now=now)
+    if slot is None:
+        raise SlotUnavailable()
+
+    consultation.starts_at = slot.starts_at
+    consultation.status = Status.CONFIRMED
+    consultation.form_token = form_token or None
+    _record_consent(consultation, now)
+    for candidate in clinicians_by_fewest_upcoming(clinician_ids=slot.clinician_ids, now=now):
+        consultation.clinician = candidate
+        consultation.pk = None
+        consultation._state.adding = True
+        try:
+            with transaction.atomic():
+                consultation.save(force_insert=True)
+                notifications_record(consultation=consultation, event=Event.BOOKED)
+        except IntegrityError:
+            if replayed := _replay(form_token):
+                return replayed
+            continue  # Someone else took this clinician at this time a moment ago.
+        return consultation
+    raise SlotUnavailable(just_taken=True)
+
+
+def callback_request_create(*, consultation, clinician=None, form_token=None, now=None):
+    """Save a request to be called back when none of the open times suit; the front desk picks a time."""
+    now = now or timezone.now()
+    if replayed := _replay(form_token):
+        return replayed
+    if already := upcoming_consultation_for(phone=consultation.phone, email=consultation.email, now=now):
+        raise AlreadyBooked(already)
+    consultation.starts_at = None
+    consultation.clinician = clinician
+    consultation.status = Status.NEW
+    consultation.form_token = form_token or None
+    _record_consent(consultation, now)
+    try:
+        with transaction.atomic():
+            consultation.save(force_insert=True)
+            notifications_record(consultation=consultation, event=Event.CALLBACK_REQUESTED)
+    except IntegrityError:
+        if replayed := _replay(form_token):
+            return replayed
+        raise
+    return consultation
+
+
+def consultation_cancel(*, consultation, by_practice=False, expected_status=None, now=None):
+    """Cancel a call; its time opens again at once. A client may cancel only until the call starts."""
+    now = now or timezone.now()
+    allowed = set(CLIENT_CHANGEABLE) if not by_practice else set(Status) - {Status.CANCELLED}
+    if expected_status is not None:
+        allowed &= {expected_status}
+    changes = Consultation.objects.filter(pk=consultation.pk, status__in=allowed)
+    if not by_practice:
+        changes = changes.exclude(starts_at__lte=now)
+    with transaction.atomic():
+        if not changes.update(status=Status.CANCELLED, cancelled_at=now, updated_at=now):
+            raise NotChangeable("This call can no longer be cancelled here.")
+        consultation.refresh_from_db()
+        event = Event.PRACTICE_CANCELLED if by_practice else Event.CANCELLED
+        notifications_record(consultation=consultation, event=event)
+    return consultation
+
+
+def _move(*, consultation, clinician, starts_at, expected_starts_at, by_practice, now):
+    with transaction.atomic():
+        current = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        if current.status == Status.CANCELLED:
+            raise NotChangeable("This call was cancelled.")
+        if not by_practice and (
+            current.status not in CLIENT_CHANGEABLE or current.starts_at is None or current.starts_at <= now
+        ):
+            raise NotChangeable("This call can no longer be moved here.")
+        if current.starts_at != expected_starts_at:
+            raise AlreadyChanged("This call was already moved.")
+        if current.clinician_id == clinician.pk and current.starts_at == starts_at:
+            raise AlreadyChanged("This call is already at that time.")
+        slot = slot_lookup(starts_at=starts_at, clinician=clinician, now=now, exclude=current)
+        if slot is None:
+            raise SlotUnavailable()
+        fields = {"clinician": clinician, "starts_at": slot.starts_at, "updated_at": now}
+        if by_practice and current.status == Status.NEW:
+            fields["status"] = Status.CONFIRMED
+        try:
+            # The new time is taken and the old one released by this one UPDATE.
+            with transaction.atomic():
+                Consultation.objects.filter(pk=current.pk).update(**fields)
+        except IntegrityError:
+            raise SlotUnavailable(just_taken=True) from None
+        current.refresh_from_db()
+        notifications_record(consultation=current, event=Event.PRACTICE_MOVED if by_practice else Event.RESCHEDULED)
+    consultation.refresh_from_db()
+    return consultation
+
+
+def consultation_reschedule(*, consultation, starts_at, expected_starts_at, now=None):
+    """The client moves their call to another open time with the same clinician, until the call starts."""
+    return _move(
+        consultation=consultation,
+        clinician=consultation.clinician,
+        starts_at=starts_at,
+        expected_starts_at=expected_starts_at,
+        by_practice=False,
+        now=now or timezone.now(),
+    )
+
+
+def consultation_move(*, consultation, clinician, starts_at, expected_starts_at, now=None):
+    """The practice moves a call, or gives a callback request a time, with the same availability rules."""
+    return _move(
+        consultation=consultation,
+        clinician=clinician,
+        starts_at=starts_at,
+        expected_starts_at=expected_starts_at,
+        by_practice=True,
+        now=now or timezone.now(),
+    )
+
+
+def consultations_status_set(*, queryset, status, expected_status=None):
+    """Move the consultations in ``queryset`` to ``status``, only those in a state it may follow; returns how many."""
+    allowed = set(STATUS_FROM[status])
+    if expected_status is not None:
+        allowed &= {expected_status}
+    return queryset.filter(status__in=allowed).update(status=status, updated_at=timezone.now())

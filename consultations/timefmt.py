@@ -1,0 +1,27 @@
+"""How times are written for people: always in Pacific Time, always saying so."""
+
+from zoneinfo import ZoneInfo
+
+PRACTICE_TZ = ZoneInfo("America/Los_Angeles")
+
+
+def local(moment):
+    """A moment in the practice's time zone."""
+    return moment.astimezone(PRACTICE_TZ)
+
+
+def format_time(moment):
+    """'3:15 PM' in Pacific Time."""
+    moment = local(moment)
+    hour = moment.hour % 12 or 12
+    return f"{hour}:{moment:%M} {'AM' if moment.hour < 12 else 'PM'}"
+
+
+def format_day(day):
+    """'Tuesday, March 3' for a date."""
+    return f"{day:%A}, {day:%B} {day.day}"
+
+
+def format_moment(moment):
+    """'Tuesday, March 3, 3:15 PM Pacific Time': how every booked time is written for people."""
+    return f"{format_day(local(moment).date())}, {format_time(moment)} Pacific Time"

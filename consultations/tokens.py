@@ -1,0 +1,26 @@
+"""The signed, unguessable links to a booking's private page.
+
+A token signs the booking's id together with its random reference, so it can't be
+guessed from a sequential id or forged without the site's secret key.
+"""
+
+from django.core import signing
+
+from consultations.models import Consultation
+
+SALT = "consultations.manage"
+
+
+def consultation_token(consultation):
+    """The token for this booking's private page: /consultation/<token>/."""
+    return signing.dumps([consultation.pk, consultation.reference], salt=SALT, compress=False)
+
+
+def consultation_from_token(token, queryset=None):
+    """The booking a token names, or None when the token is tampered with or the booking is gone."""
+    try:
+        pk, reference = signing.loads(token, salt=SALT)
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    queryset = queryset if queryset is not None else Consultation.objects.select_related("clinician")
+    return queryset.filter(pk=pk, reference=reference).first()

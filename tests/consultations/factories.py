@@ -1,0 +1,61 @@
+import datetime
+
+import factory
+
+from consultations.models import Consultation, ConsultationHours, ConsultationSettings, TimeOff
+from tests.clinicians.factories import ClinicianFactory
+
+__all__ = [
+    "ClinicianFactory",
+    "ConsultationFactory",
+    "ConsultationHoursFactory",
+    "ConsultationSettingsFactory",
+    "TimeOffFactory",
+]
+
+
+class ConsultationSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConsultationSettings
+        django_get_or_create = ("id",)
+
+    id = 1
+
+
+class ConsultationHoursFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConsultationHours
+
+    clinician = factory.SubFactory(ClinicianFactory)
+    weekday = 0
+    starts_at = datetime.time(10)
+    ends_at = datetime.time(12)
+
+
+class TimeOffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TimeOff
+
+    clinician = factory.SubFactory(ClinicianFactory)
+    starts_on = datetime.date(2026, 3, 2)
+    ends_on = factory.SelfAttribute("starts_on")
+
+
+class ConsultationFactory(factory.django.DjangoModelFactory):
+    """A booked call; pass starts_at=None for a callback request."""
+
+    class Meta:
+        model = Consultation
+
+    clinician = factory.SubFactory(ClinicianFactory)
+    starts_at = datetime.datetime(2026, 3, 2, 18, 0, tzinfo=datetime.UTC)
+    status = Consultation.Status.CONFIRMED
+    first_name = factory.Sequence(lambda n: f"Client{n}")
+    last_name = "Example"
+    phone = factory.Sequence(lambda n: f"+1206555{n % 10000:04d}")
+    email = factory.Sequence(lambda n: f"client{n}@example.com")
+    service = Consultation.Service.INDIVIDUAL
+    session_format = Consultation.Format.EITHER
+    state_of_residence = "WA"
+    consented_at = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC))
+    consent_policy_version = "2026-01-01"

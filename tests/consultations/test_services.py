@@ -1,0 +1,332 @@
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from consultations.models import Consultation
+from consultations.notifications import Event
+from consultations.services import (
+    AlreadyBooked,
+    AlreadyChanged,
+    NotChangeable,
+    SlotUnavailable,
+    callback_request_create,
+    consultation_book,
+    consultation_cancel,
+    consultation_move,
+    consultation_reschedule,
+    consultations_status_set,
+)
+from tests.consultations.factories import ClinicianFactory, ConsultationFactory, ConsultationHoursFactory
+from tests.pages.factories import PageFactory
+
+pytestmark = pytest.mark.django_db
+
+PT = ZoneInfo("America/Los_Angeles")
+Status = Consultation.Status
+
+
+def pt(*args):
+    return datetime.datetime(*args, tzinfo=PT)
+
+
+@pytest.fixture(autouse=True)
+def _sunday_march_1():
+    with time_machine.travel(pt(2026, 3, 1, 8, 0), tick=False):
+        yield
+
+
+@pytest.fixture
+def recorded(monkeypatch):
+    """The events the services report to the outbox, in order."""
+    events = []
+    monkeypatch.setattr(
+        "consultations.services.notifications_record",
+        lambda *, consultation, event: events.append((consultation.reference, event)),
+    )
+    return events
+
+
+def monday_hours(clinician, start=10, end=11):
+    return ConsultationHoursFactory(
+        clinician=clinician, weekday=0, starts_at=datetime.time(start), ends_at=datetime.time(end)
+    )
+
+
+def unsaved(**overrides):
+    fields = {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "phone": "+12065550123",
+        "email": "ada@example.com",
+        "state_of_residence": "WA",
+        "service": Consultation.Service.INDIVIDUAL,
+        "session_format": Consultation.Format.ONLINE,
+    } | overrides
+    return Consultation(**fields)
+
+
+def test_booking_saves_the_call_with_consent_and_reports_it(recorded):
+    PageFactory(slug="privacy", title="Privacy")
+    clinician = ClinicianFactory()
+    monday_hours(clinician)
+    booked = consultation_book(consultation=unsaved(), starts_at=pt(2026, 3, 2, 10, 15), form_token="t1")
+    booked.refresh_from_db()
+    assert booked.clinician == clinician
+    assert booked.status == Status.CONFIRMED
+    assert booked.starts_at == pt(2026, 3, 2, 10, 15)
+    assert booked.consented_at == pt(2026, 3, 1, 8, 0)
+    assert booked.consent_policy_version == datetime.datetime.now(tz=PT).date().isoformat()
+    assert str(booked.phone) == "+12065550123"
+    assert recorded == [(booked.reference, Event.BOOKED)]
+
+
+def test_first_available_goes_to_the_clinician_with_fewest_upcoming_calls(recorded):
+    busy, free = ClinicianFactory(display_order=1), ClinicianFactory(display_order=2)
+    for clinician in (busy, free):
+        monday_hours(clinician, 10, 12)
+    ConsultationFactory(clinician=busy, starts_at=pt(2026, 3, 2, 11, 30))
+    booked = consultation_book(consultation=unsaved(), starts_at=pt(2026, 3, 2, 10, 0))
+    assert booked.clinician == free
+
+
+def test_first_available_falls_through_when_the_first_choice_was_just_taken(recorded, monkeypatch):
+    first, second = ClinicianFactory(display_order=1), ClinicianFactory(display_order=2)
+    for clinician in (first, second):
+        monday_hours(clinician)
+    # Someone books `first` at this time between our availability check and our insert.
+    from consultations import services
+
+    real_candidates = services.clinicians_by_fewest_upcoming
+
+    def candidates_then_a_rival(**kwargs):
+        found = real_candidates(**kwargs)
+        ConsultationFactory(clinician=first, starts_at=pt(2026, 3, 2, 10, 0), phone="+12065550199")
+        return found
+
+    monkeypatch.setattr(services, "clinicians_by_fewest_upcoming", candidates_then_a_rival)
+    booked = consultation_book(consultation=unsaved(), starts_at=pt(2026, 3, 2, 10, 0))
+    assert booked.clinician == second
+    assert Consultation.objects.filter(starts_at=pt(2026, 3, 2, 10, 0)).count() == 2
+
+
+def test_a_slot_taken_meanwhile_by_everyone_is_refused_as_just_taken(recorded, monkeypatch):
+    clinician = ClinicianFactory()
+    monday_hours(clinician)
+    monkeypatch.setattr(
+        "consultations.services.slot_lookup",
+        lambda **kwargs: __import__("consultations.selectors", fromlist=["Slot"]).Slot(
+            starts_at=kwargs["starts_at"], clinician_ids=(clinician.pk,)
+        ),
+    )
+    ConsultationFactory(clinician=clinician, starts_at=pt(2026, 3, 2, 10, 0))
+    with pytest.raises(SlotUnavailable) as refused:
+        consultation_book(consultation=unsaved(), starts_at=pt(2026, 3, 2, 10, 0))
+    assert refused.value.just_taken
+    assert recorded == []
+
+
+@pytest.mark.parametrize(
+    "starts_at",
+    [pt(2026, 2, 23, 10, 0), pt(2026, 3, 2, 10, 5), pt(2026, 3, 2, 13, 0), pt(2026, 4, 27, 10, 0)],
+    ids=["past", "misaligned", "outside-hours", "beyond-horizon"],
+)
+def test_times_that_are_not_open_are_refused(recorded, starts_at):
+    monday_hours(ClinicianFactory())
+    with pytest.raises(SlotUnavailable) as refused:
+        consultation_book(consultation=unsaved(), starts_at=starts_at)
+    assert not refused.value.just_taken
+    assert not Consultation.objects.exists()
+
+
+def test_the_same_form_token_returns_the_first_booking(recorded):
+    monday_hours(ClinicianFactory())
+    first = consultation_book(consultation=unsaved(), starts_at=pt(2026, 3, 2, 10, 0), form_token="same")
+    again = consultation_book(consultation=unsaved(), starts_at=pt(2026, 3, 2, 10, 15), form_token="same")
+    assert again.pk == first.pk
+    assert Consultation.objects.count() == 1
+    assert len(recorded) == 1
+
+
+@pytest.mark.parametrize("match", ["phone", "email"])
+def test_someone_with_an_upcoming_call_is_offered_that_call(recorded, match):
+    clinician = ClinicianFactory()
+    monday_hours(clinician)
+    existing = ConsultationFactory(
+        clinician=clinician, starts_at=pt(2026, 3, 2, 10, 0), phone="+12065550123", email="ada@example.com"
+    )
+    other = {"phone": "+12065550100"} if match == "email" else {"email": "someone@example.com"}
+    with pytest.raises(AlreadyBooked) as refused:
+        consultation_book(consultation=unsaved(**other), starts_at=pt(2026, 3, 2, 10, 30))
+    assert refused.value.consultation == existing
+
+
+def test_a_cancelled_or_past_call_does_not_block_booking_again(recorded):
+    clinician = ClinicianFactory()
+    monday_hours(clinician)
+    ConsultationFactory(clinician=clinician, starts_at=pt(2026, 3, 2, 10, 0), phone="+12065550123", status="cancelled")
+    ConsultationFactory(clinician=clinician, starts_at=pt(2026, 2, 23, 10, 0), phone="+12065550123")
+    assert consultation_book(consultation=unsaved(), starts_at=pt(2026, 3, 2, 10, 0)).pk
+
+
+def test_callback_request_is_saved_without_a_time(recorded):
+    clinician = ClinicianFactory()
+    request = callback_request_create(
+        consultation=unsaved(preferred_days="Monday"), clinician=clinician, form_token="cb"
+    )
+    request.refresh_from_db()
+    assert request.starts_at is None
+    assert request.status == Status.NEW
+    assert request.clinician == clinician
+    assert request.consented_at is not None
+    assert recorded == [(request.reference, Event.CALLBACK_REQUESTED)]
+    assert callback_request_create(consultation=unsaved(), form_token="cb").pk == request.pk
+
+
+def test_client_cancel_frees_the_slot_and_cannot_be_repeated(recorded):
+    clinician = ClinicianFactory()
+    monday_hours(clinician)
+    booked = consultation_book(consultation=unsaved(), starts_at=pt(2026, 3, 2, 10, 0))
+    consultation_cancel(consultation=booked)
+    assert booked.status == Status.CANCELLED
+    assert booked.cancelled_at is not None
+    with pytest.raises(NotChangeable):
+        consultation_cancel(consultation=booked)
+    assert recorded[-1] == (booked.reference, Event.CANCELLED)
+    assert consultation_book(consultation=unsaved(phone="+12065550100", email=""), starts_at=pt(2026, 3, 2, 10, 0))
+
+
+def test_client_cannot_cancel_once_the_call_has_started(recorded):
+    booked = ConsultationFactory(starts_at=pt(2026, 3, 1, 7, 50))
+    with pytest.raises(NotChangeable):
+        consultation_cancel(consultation=booked)
+    booked.refresh_from_db()
+    assert booked.status == Status.CONFIRMED
+
+
+def test_practice_cancel_reports_a_practice_cancellation(recorded):
+    booked = ConsultationFactory(starts_at=pt(2026, 3, 2, 10, 0), status=Status.CALLED)
+    consultation_cancel(consultation=booked, by_practice=True)
+    assert recorded == [(booked.reference, Event.PRACTICE_CANCELLED)]
+
+
+def test_reschedule_takes_the_new_time_and_releases_the_old_one(recorded):
+    clinician = ClinicianFactory()
+    monday_hours(clinician)
+    booked = consultation_book(consultation=unsaved(), starts_at=pt(2026, 3, 2, 10, 0))
+    consultation_reschedule(consultation=booked, starts_at=pt(2026, 3, 9, 10, 30), expected_starts_at=booked.starts_at)
+    assert booked.starts_at == pt(2026, 3, 9, 10, 30)
+    assert recorded[-1] == (booked.reference, Event.RESCHEDULED)
+    # The old time is open for someone else right away.
+    other = consultation_book(consultation=unsaved(phone="+12065550100", email=""), starts_at=pt(2026, 3, 2, 10, 0))
+    assert other.clinician == clinician
+
+
+def test_reschedule_with_a_used_link_does_not_move_the_call_twice(recorded):
+    clinician = ClinicianFactory()
+    monday_hours(clinician)
+    booked = consultation_book(consultation=unsaved(), starts_at=pt(2026, 3, 2, 10, 0))
+    original = booked.starts_at
+    consultation_reschedule(consultation=booked, starts_at=pt(2026, 3, 2, 10, 30), expected_starts_at=original)
+    with pytest.raises(AlreadyChanged):
+        consultation_reschedule(consultation=booked, starts_at=pt(2026, 3, 2, 10, 45), expected_starts_at=original)
+    booked.refresh_from_db()
+    assert booked.starts_at == pt(2026, 3, 2, 10, 30)
+
+
+def test_reschedule_to_a_taken_time_is_refused_and_keeps_the_old_time(recorded):
+    clinician = ClinicianFactory()
+    monday_hours(clinician)
+    booked = consultation_book(consultation=unsaved(), starts_at=pt(2026, 3, 2, 10, 0))
+    ConsultationFactory(clinician=clinician, starts_at=pt(2026, 3, 2, 10, 30))
+    with pytest.raises(SlotUnavailable):
+        consultation_reschedule(
+            consultation=booked, starts_at=pt(2026, 3, 2, 10, 30), expected_starts_at=booked.starts_at
+        )
+    booked.refresh_from_db()
+    assert booked.starts_at == pt(2026, 3, 2, 10, 0)
+
+
+def test_a_cancelled_call_cannot_be_rescheduled(recorded):
+    clinician = ClinicianFactory()
+    monday_hours(clinician)
+    booked = ConsultationFactory(clinician=clinician, starts_at=pt(2026, 3, 2, 10, 0), status=Status.CANCELLED)
+    with pytest.raises(NotChangeable):
+        consultation_reschedule(
+            consultation=booked, starts_at=pt(2026, 3, 2, 10, 30), expected_starts_at=booked.starts_at
+        )
+
+
+def test_practice_can_reassign_a_call_to_a_free_colleague(recorded):
+    first, second = ClinicianFactory(), ClinicianFactory()
+    monday_hours(first)
+    monday_hours(second)
+    booked = ConsultationFactory(clinician=first, starts_at=pt(2026, 3, 2, 10, 0))
+    consultation_move(
+        consultation=booked, clinician=second, starts_at=booked.starts_at, expected_starts_at=booked.starts_at
+    )
+    assert booked.clinician == second
+    assert recorded == [(booked.reference, Event.PRACTICE_MOVED)]
+
+
+def test_practice_cannot_reassign_to_a_colleague_who_is_busy_then(recorded):
+    first, second = ClinicianFactory(), ClinicianFactory()
+    monday_hours(first)
+    monday_hours(second)
+    booked = ConsultationFactory(clinician=first, starts_at=pt(2026, 3, 2, 10, 0))
+    ConsultationFactory(clinician=second, starts_at=pt(2026, 3, 2, 10, 0))
+    with pytest.raises(SlotUnavailable):
+        consultation_move(
+            consultation=booked, clinician=second, starts_at=booked.starts_at, expected_starts_at=booked.starts_at
+        )
+    booked.refresh_from_db()
+    assert booked.clinician == first
+
+
+def test_practice_giving_a_callback_request_a_time_confirms_it(recorded):
+    clinician = ClinicianFactory()
+    monday_hours(clinician)
+    request = ConsultationFactory(clinician=None, starts_at=None, status=Status.NEW)
+    consultation_move(
+        consultation=request, clinician=clinician, starts_at=pt(2026, 3, 2, 10, 0), expected_starts_at=None
+    )
+    assert request.status == Status.CONFIRMED
+    assert request.starts_at == pt(2026, 3, 2, 10, 0)
+
+
+def test_status_changes_apply_only_from_the_states_they_follow():
+    confirmed = ConsultationFactory(starts_at=pt(2026, 3, 2, 10, 0))
+    cancelled = ConsultationFactory(starts_at=pt(2026, 3, 2, 10, 15), status=Status.CANCELLED)
+    completed = ConsultationFactory(starts_at=pt(2026, 3, 2, 10, 30), status=Status.COMPLETED)
+    changed = consultations_status_set(queryset=Consultation.objects.all(), status=Status.CALLED)
+    assert changed == 1
+    assert [c.status for c in Consultation.objects.order_by("starts_at")] == [
+        Status.CALLED,
+        Status.CANCELLED,
+        Status.COMPLETED,
+    ]
+    assert confirmed.pk and cancelled.pk and completed.pk
+
+
+def test_a_status_change_from_a_stale_page_does_nothing():
+    call = ConsultationFactory(starts_at=pt(2026, 3, 2, 10, 0), status=Status.NO_ANSWER)
+    # The page was loaded while the call was "confirmed"; someone has since marked it "no answer".
+    changed = consultations_status_set(
+        queryset=Consultation.objects.filter(pk=call.pk), status=Status.COMPLETED, expected_status=Status.CONFIRMED
+    )
+    assert changed == 0
+    call.refresh_from_db()
+    assert call.status == Status.NO_ANSWER
+
+
+def test_the_database_refuses_two_active_bookings_for_one_clinician_and_time():
+    from django.db import IntegrityError, transaction
+
+    first = ConsultationFactory(starts_at=pt(2026, 3, 2, 10, 0))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ConsultationFactory(clinician=first.clinician, starts_at=first.starts_at)
+    # A cancelled booking leaves the time free for a new one.
+    first.status = Status.CANCELLED
+    first.save()
+    assert ConsultationFactory(clinician=first.clinician, starts_at=first.starts_at).pk
