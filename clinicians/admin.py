@@ -6,6 +6,7 @@ from django.utils.html import format_html
 
 from clinicians.models import Clinician, Service, SessionFormat, Specialty
 from clinicians.permissions import ClinicianScopedAdminMixin
+from clinicians.photos import PHOTO_NOT_AN_IMAGE
 
 
 class ServiceListFilter(admin.SimpleListFilter):
@@ -66,6 +67,13 @@ class ClinicianAdmin(ClinicianScopedAdminMixin, admin.ModelAdmin):
     ]
     # What only the front desk decides: where the profile lives, whether it shows, its order and login.
     front_desk_only_fields = ["slug", "active", "display_order", "user"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "photo" and formfield is not None:
+            formfield.error_messages["invalid_image"] = PHOTO_NOT_AN_IMAGE
+            formfield.widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
+        return formfield
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "specialties":

@@ -16,6 +16,7 @@ CARD_SIZE = 192
 # A 5 MB file can still unpack into an enormous bitmap; refuse before decoding it.
 MAX_PIXELS = 40_000_000
 JPEG_QUALITY = 85
+PHOTO_NOT_AN_IMAGE = "This file isn't a photo we can use. Please upload a JPEG, PNG or WebP image."
 
 
 def validate_photo_upload(photo):
@@ -35,9 +36,7 @@ def validate_photo_upload(photo):
         with Image.open(photo) as image:
             width, height = image.size
     except Exception:  # noqa: BLE001 - anything Pillow cannot read is "not a photo" to the person uploading
-        raise ValidationError(
-            "This file isn't a photo we can use. Please upload a JPEG, PNG or WebP image.", code="photo_invalid"
-        ) from None
+        raise ValidationError(PHOTO_NOT_AN_IMAGE, code="photo_invalid") from None
     finally:
         photo.seek(0)
     if width * height > MAX_PIXELS:

@@ -1,8 +1,12 @@
 """A clinician who signs in sees and edits only their own profile; the front desk sees everyone."""
 
+import io
+
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 
 from clinicians.models import Clinician
 from clinicians.permissions import is_front_desk
@@ -201,3 +205,53 @@ def test_specialty_admin_is_for_the_front_desk_only(client, mari):
 
 def test_groups_exist(db):
     assert set(Group.objects.values_list("name", flat=True)) >= {"Front desk", "Clinicians"}
+
+
+def test_clinician_sees_their_own_change_form_without_front_desk_fields(mari_client, mari):
+    response = mari_client.get(admin_url("change", mari.pk))
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "openings_note" in form.fields
+    assert not {"slug", "active", "display_order", "user"} & set(form.fields)
+
+
+def test_admin_refuses_an_upload_that_is_not_an_image(client, mari):
+    client.force_login(front_desk_user())
+    fake = SimpleUploadedFile("me.jpg", b"this is a text file", content_type="image/jpeg")
+
+    response = client.post(admin_url("change", mari.pk), {**form_data(mari), "photo": fake})
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["photo"]
+    assert errors == ["This file isn't a photo we can use. Please upload a JPEG, PNG or WebP image."]
+    mari.refresh_from_db()
+    assert not mari.photo
+
+
+def test_admin_refuses_a_photo_over_5_mb(client, mari, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(front_desk_user())
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), "teal").save(buffer, format="PNG")
+    big = SimpleUploadedFile("big.png", buffer.getvalue() + b"\0" * (5 * 1024 * 1024), content_type="image/png")
+
+    response = client.post(admin_url("change", mari.pk), {**form_data(mari), "photo": big})
+
+    assert response.status_code == 200
+    assert "under 5 MB" in response.context["adminform"].form.errors["photo"][0]
+
+
+def test_admin_upload_is_stored_resized(client, mari, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(front_desk_user())
+    buffer = io.BytesIO()
+    Image.new("RGB", (1000, 800), "teal").save(buffer, format="PNG")
+    photo = SimpleUploadedFile("portrait.png", buffer.getvalue(), content_type="image/png")
+
+    response = client.post(admin_url("change", mari.pk), {**form_data(mari), "photo": photo})
+
+    assert response.status_code == 302
+    mari.refresh_from_db()
+    assert (mari.photo_width, mari.photo_height) == (640, 640)
+    assert mari.photo_card.name.endswith("-card.jpg")
