@@ -16,6 +16,13 @@ def _plain_static_files():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _staff_two_factor_off():
+    """Staff need an authenticator code in production; tests that check it turn it on with `settings`."""
+    with override_settings(REQUIRE_STAFF_2FA=False):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache, so cached pages never leak between tests."""

@@ -3,6 +3,7 @@
 Every variable is listed, with what it does, in `.env.example`.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -39,6 +40,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "phonenumber_field",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "auditlog",
     "pages",
     "clinicians",
     "consultations",
@@ -52,12 +57,19 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "thrive.headers.PermissionsPolicyMiddleware",
     "pages.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff only: the second factor, the idle timeout and who-did-what all need the signed-in user.
+    "django_otp.middleware.OTPMiddleware",
+    "thrive.admin_security.StaffSecurityMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "thrive.urls"
@@ -140,6 +152,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consultations.tasks.record_daily_digests",
         "schedule": crontab(hour=17, minute=0),
     },
+    # Consumer health data is kept no longer than ConsultationSettings.retention_days (consultations/privacy.py).
+    "erase-expired-personal-data": {
+        "task": "consultations.tasks.erase_expired_personal_data",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # Notifications: how often and how long a message is retried before it shows as failed.
@@ -149,7 +166,6 @@ NOTIFICATION_RETRY_BASE_SECONDS = 30.0
 NOTIFICATION_RETRY_MAX_SECONDS = 10 * 60.0
 # How long after it was due a waiting message is handed to the workers again.
 NOTIFICATION_STALE_MINUTES = 5
-
 
 # Mail (Django 6.1 MAILERS): files under var/mail/ in debug unless EMAIL_URL names a server.
 EMAIL_URL = env("EMAIL_URL", default="")
@@ -186,6 +202,12 @@ else:
     }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Thrive for the People <hello@thriveforthepeople.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# django-axes watches every sign-in first; Django's own backend then checks the password.
+AUTHENTICATION_BACKENDS = [
+    "thrive.admin_security.SignInGuardBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -241,6 +263,76 @@ SECURE_CSP = {
 }
 SESSION_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "pages.views.csrf_failure"
+# Nothing on the site uses the camera, microphone, location, payment or FLoC-style tracking.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), interest-cohort=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=(), browsing-topics=()"
+)
+# Bigger bodies than this (a form is a few kilobytes) are refused with 400 before any view sees them.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=256 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+
+# HTTPS. Cookies are Secure and HSTS is on unless DEBUG. Behind a reverse proxy that ends TLS, set
+# SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO, but only if the proxy always sets (and overwrites) that
+# header; then plain-HTTP requests are redirected to HTTPS too.
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_HTTPONLY = True
+_proxy_ssl_header = env("SECURE_PROXY_SSL_HEADER", default="")
+SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https") if _proxy_ssl_header else None
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=bool(_proxy_ssl_header) and not DEBUG)
+# The container's own health check asks over plain HTTP from inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+# How many reverse proxies in front of the site append to X-Forwarded-For: 0 means REMOTE_ADDR is the
+# client. Rate limits and sign-in lock-outs key on the address this yields (see thrive/net.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Staff sign-in. Visitors never sign in; only staff have sessions.
+LOGIN_URL = "admin:login"
+# A signed-in staff member who does nothing for this long must sign in again.
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_MINUTES", default=30) * 60
+SESSION_COOKIE_AGE = STAFF_SESSION_IDLE_SECONDS
+# A six-digit code from an authenticator app, on top of the password, for every staff account.
+# On unless DEBUG; tests turn it off except where they check it.
+REQUIRE_STAFF_2FA = env.bool("REQUIRE_STAFF_2FA", default=not DEBUG)
+OTP_TOTP_ISSUER = "Thrive for the People"
+# django-axes: five wrong passwords for one username, or from one address, lock sign-in for an hour.
+# An admin can unlock sooner by deleting the "access attempts" in the admin.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(hours=env.int("AXES_COOLOFF_HOURS", default=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "thrive.admin_security.axes_client_address"
+AXES_LOCKOUT_TEMPLATE = "admin_security/locked_out.html"
+AXES_SENSITIVE_PARAMETERS = ["username", "password"]
+# django-auditlog: who changed what, with the client's personal details masked (see thrive/admin_security.py).
+AUDITLOG_MASK_CALLABLE = "thrive.admin_security.mask_personal_value"
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {
+        "model": "consultations.Consultation",
+        # The same fields consultations.privacy erases; a test keeps the two lists equal.
+        "mask_fields": [
+            "first_name",
+            "last_name",
+            "preferred_name",
+            "phone",
+            "email",
+            "state_of_residence",
+            "note",
+            "heard_about",
+            "preferred_days",
+            "preferred_times",
+            "internal_notes",
+        ],
+        "exclude_fields": ["updated_at", "form_token"],
+    },
+    {"model": "clinicians.Clinician", "mask_fields": ["alert_email", "license_number"]},
+    {"model": "pages.Page"},
+)
 
 # The admin lives at a path of the operator's choosing, e.g. "office-7f3k/".
 ADMIN_URL = env("ADMIN_URL", default="admin/")
@@ -248,9 +340,30 @@ ADMIN_URL = env("ADMIN_URL", default="admin/")
 # How long a cached page lives at most; saving content invalidates it at once.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 * 60)
 
+# Logs go to stdout: one JSON object a line in production, plain text in development. No request
+# bodies, form contents or cookies are ever logged (see thrive/logging.py).
+LOG_FORMAT = env("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_personal_data": {"()": "thrive.logging.RequestSummaryFilter"}},
+    "formatters": {
+        "json": {"()": "thrive.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["no_personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Optional error reporting. Nothing personal is sent: no request bodies, cookies, headers or user details.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from thrive.logging import sentry_init
+
+    sentry_init(dsn=SENTRY_DSN, environment=env("SENTRY_ENVIRONMENT", default="production"))

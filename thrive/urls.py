@@ -4,8 +4,11 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from clinicians.sitemaps import ClinicianSitemap
+from consultations import privacy_views
 from pages import views as page_views
 from pages.sitemaps import PageSitemap
+from thrive.admin_security import admin_security_urls
+from thrive.health import healthz
 
 sitemaps = {"pages": PageSitemap, "clinicians": ClinicianSitemap}
 
@@ -14,11 +17,16 @@ admin.site.site_title = "Thrive admin"
 admin.site.index_title = "Front desk"
 
 urlpatterns = [
+    # Before the admin, whose catch-all would otherwise answer these paths.
+    *admin_security_urls(),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", page_views.robots_txt, name="robots_txt"),
     path("clinicians/", include("clinicians.urls")),
     path("consultation/", include("consultations.urls")),
+    path("privacy/request/", privacy_views.privacy_request, name="privacy_request"),
+    path("privacy/request/sent/<str:token>/", privacy_views.privacy_request_sent, name="privacy_request_sent"),
     path("", include("pages.urls")),
 ]
 

@@ -1,0 +1,77 @@
+"""The public privacy request form, for people without a booking link."""
+
+from django import forms
+from phonenumber_field.formfields import PhoneNumberField
+
+from consultations.models import PrivacyRequest
+
+
+class PrivacyRequestForm(forms.ModelForm):
+    """Ask to see or delete your data, or withdraw consent; the front desk checks it's you, then answers."""
+
+    phone = PhoneNumberField(
+        region="US",
+        required=False,
+        label="Phone number",
+        help_text="The number you gave us, if you booked a call. A US number, e.g. 206-555-0123.",
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    # People never see this field; bots that fill in everything do.
+    website = forms.CharField(required=False, max_length=200, label="Leave this empty")
+
+    class Meta:
+        model = PrivacyRequest
+        fields = ["kind", "full_name", "email", "phone", "details"]
+        labels = {
+            "kind": "What would you like us to do?",
+            "full_name": "Your full name",
+            "email": "Email address",
+            "details": "Anything that helps us find your records (optional)",
+        }
+        help_texts = {
+            "full_name": "The name you gave us.",
+            "email": "The address you gave us, if any. We'll answer you here.",
+            "details": "For example, roughly when you booked a call. At most 500 characters. Please don't "
+            "include health details.",
+        }
+        widgets = {
+            "kind": forms.RadioSelect,
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "details": forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+        }
+        error_messages = {
+            "kind": {"required": "Choose what you would like us to do."},
+            "full_name": {"required": "Enter your full name, so we can find your records."},
+            "email": {"invalid": "Enter an email address like name@example.com, or leave it empty."},
+            "details": {"max_length": "Keep this to 500 characters or fewer (it has %(show_value)d)."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = PrivacyRequest.Kind.choices
+        self.fields["phone"].error_messages["invalid"] = "Enter a phone number like 206-555-0123, or leave it empty."
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        for name in ("full_name", "email", "phone", "details"):
+            self.fields[name].widget.attrs["class"] = "form-control"
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("email") and not cleaned.get("phone") and "email" not in self.errors:
+            self.add_error(
+                "email", "Give us an email address or a phone number, so we can check it's you and answer you."
+            )
+        return cleaned
+
+    @property
+    def is_bot(self):
+        return bool(self.data.get("website"))
+
+    def error_summary(self):
+        """The errors as (field id, message) pairs for the summary at the top of the page."""
+        summary = []
+        for name, errors in self.errors.items():
+            bound = self[name] if name in self.fields else None
+            target = (bound.id_for_label or f"{bound.auto_id}_0") if bound is not None else ""
+            summary.extend((target, error) for error in errors)
+        return summary

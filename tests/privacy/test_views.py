@@ -1,0 +1,158 @@
+import datetime
+import json
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from consultations.models import Consultation, Notification, PrivacyRequest
+from consultations.tokens import consultation_token
+from tests.consultations.factories import ConsultationFactory, ConsultationSettingsFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime.datetime(2026, 6, 1, 17, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _site(site_settings):
+    ConsultationSettingsFactory()
+
+
+def url(name, consultation):
+    return reverse(f"consultations:{name}", kwargs={"token": consultation_token(consultation)})
+
+
+def test_my_data_page_shows_everything_held_and_is_private(client):
+    consultation = ConsultationFactory(
+        first_name="Robin", note="Mornings <b>please</b>", internal_notes="Asked for Mari"
+    )
+    token = consultation_token(consultation)
+    response = client.get(reverse("consultations:my_data", kwargs={"token": token}))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Robin" in body
+    assert consultation.email in body
+    assert "Asked for Mari" in body
+    # What the client typed is shown as text, never as markup.
+    assert "Mornings &lt;b&gt;please&lt;/b&gt;" in body
+    assert "no-store" in response["Cache-Control"]
+    assert "noindex" in response["X-Robots-Tag"]
+    assert reverse("consultations:delete_data", kwargs={"token": token}) in body
+
+
+def test_my_data_needs_a_valid_signed_link(client):
+    consultation = ConsultationFactory()
+    token = consultation_token(consultation)
+    tampered = token[:-2] + ("aa" if not token.endswith("aa") else "bb")
+    assert client.get(reverse("consultations:my_data", kwargs={"token": tampered})).status_code == 404
+    other = ConsultationFactory()
+    assert client.get(url("my_data", other)).status_code == 200
+    assert consultation.first_name not in client.get(url("my_data", other)).content.decode()
+
+
+def test_download_is_a_json_file_of_the_same_data(client):
+    consultation = ConsultationFactory(first_name="Robin")
+    response = client.get(url("my_data_download", consultation))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert "attachment" in response["Content-Disposition"]
+    data = json.loads(response.content)
+    assert data["your_details"]["First name"] == "Robin"
+    assert data["booking"]["Reference"] == consultation.reference
+
+
+def test_delete_asks_first_and_explains_the_call_will_be_cancelled(client):
+    consultation = ConsultationFactory(starts_at=NOW + datetime.timedelta(days=2))
+    with time_machine.travel(NOW, tick=False):
+        response = client.get(url("delete_data", consultation))
+    assert response.status_code == 200
+    assert "Your call will be cancelled" in response.content.decode()
+    consultation.refresh_from_db()
+    assert consultation.erased_at is None
+
+
+def test_deleting_erases_at_once_and_then_shows_only_that_it_is_gone(client):
+    consultation = ConsultationFactory(first_name="Robin", starts_at=NOW + datetime.timedelta(days=2))
+    email = consultation.email
+    token = consultation_token(consultation)
+    with time_machine.travel(NOW, tick=False):
+        response = client.post(reverse("consultations:delete_data", kwargs={"token": token}))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("consultations:my_data", kwargs={"token": token})
+    consultation.refresh_from_db()
+    assert consultation.erased_at == NOW
+    assert consultation.status == Consultation.Status.CANCELLED
+    assert not Notification.objects.filter(to_email=email).exists()
+    page = client.get(url("my_data", consultation)).content.decode()
+    assert "Your details were erased" in page
+    assert "Robin" not in page
+    assert client.get(url("my_data_download", consultation)).status_code == 404
+
+
+def test_delete_needs_the_csrf_token(client):
+    from django.test import Client
+
+    consultation = ConsultationFactory()
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post(url("delete_data", consultation)).status_code == 403
+    consultation.refresh_from_db()
+    assert consultation.erased_at is None
+
+
+def test_privacy_request_form_creates_a_request_due_in_45_days(client):
+    with time_machine.travel(NOW, tick=False):
+        response = client.post(
+            reverse("privacy_request"),
+            {"kind": "delete", "full_name": "Sam Lee", "email": "sam@example.com", "phone": "", "details": ""},
+        )
+        page = client.get(response["Location"]).content.decode()
+    assert response.status_code == 302
+    request = PrivacyRequest.objects.get()
+    assert (request.kind, request.full_name, request.email) == ("delete", "Sam Lee", "sam@example.com")
+    assert request.due_on == datetime.date(2026, 7, 16)
+    assert request.reference in page
+    assert "16 July 2026" in page
+
+
+def test_privacy_request_needs_a_way_to_reach_the_person(client):
+    response = client.post(reverse("privacy_request"), {"kind": "access", "full_name": "Sam Lee"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Give us an email address or a phone number" in body
+    assert 'aria-invalid="true"' in body
+    assert not PrivacyRequest.objects.exists()
+
+
+def test_privacy_request_form_keeps_what_was_typed_and_escapes_it(client):
+    response = client.post(
+        reverse("privacy_request"), {"kind": "", "full_name": "<script>alert(1)</script>", "email": "not-an-email"}
+    )
+    body = response.content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "Choose what you would like us to do." in body
+    assert "Enter an email address like name@example.com" in body
+
+
+def test_privacy_request_honeypot_keeps_nothing(client):
+    response = client.post(
+        reverse("privacy_request"),
+        {"kind": "access", "full_name": "Bot", "email": "bot@example.com", "website": "http://spam.example"},
+    )
+    assert response.status_code == 200
+    assert not PrivacyRequest.objects.exists()
+
+
+def test_privacy_request_form_is_rate_limited_per_address(client):
+    data = {"kind": "access", "full_name": "Sam Lee", "email": "sam@example.com"}
+    for _ in range(5):
+        assert client.post(reverse("privacy_request"), data).status_code == 302
+    assert client.post(reverse("privacy_request"), data).status_code == 429
+    assert PrivacyRequest.objects.count() == 5
+    # Another visitor is not held back.
+    assert client.post(reverse("privacy_request"), data, REMOTE_ADDR="203.0.113.9").status_code == 302
+
+
+def test_sent_page_needs_its_signed_link(client):
+    assert client.get(reverse("privacy_request_sent", kwargs={"token": "ABCDEFGH"})).status_code == 404
