@@ -59,6 +59,14 @@ def _replay(form_token):
     return Consultation.objects.select_related("clinician").filter(form_token=form_token).first()
 
 
+def _booked_meanwhile(*, starts_at, clinician, now):
+    """True when a future time is closed because someone else booked it, rather than never having been open."""
+    if starts_at is None or starts_at <= now:
+        return False
+    booked = Consultation.objects.active().filter(starts_at=starts_at)
+    return (booked.filter(clinician=clinician) if clinician else booked).exists()
+
+
 def _record_consent(consultation, now):
     consultation.consented_at = now
     consultation.consent_policy_version = privacy_policy_version()
@@ -78,7 +86,7 @@ def consultation_book(*, consultation, starts_at, clinician=None, form_token=Non
         raise AlreadyBooked(already)
     slot = slot_lookup(starts_at=starts_at, clinician=clinician, now=now)
     if slot is None:
-        raise SlotUnavailable()
+        raise SlotUnavailable(just_taken=_booked_meanwhile(starts_at=starts_at, clinician=clinician, now=now))
 
     consultation.starts_at = slot.starts_at
     consultation.status = Status.CONFIRMED
@@ -156,7 +164,7 @@ def _move(*, consultation, clinician, starts_at, expected_starts_at, by_practice
             raise AlreadyChanged("This call is already at that time.")
         slot = slot_lookup(starts_at=starts_at, clinician=clinician, now=now, exclude=current)
         if slot is None:
-            raise SlotUnavailable()
+            raise SlotUnavailable(just_taken=_booked_meanwhile(starts_at=starts_at, clinician=clinician, now=now))
         fields = {"clinician": clinician, "starts_at": slot.starts_at, "updated_at": now}
         if by_practice and current.status == Status.NEW:
             fields["status"] = Status.CONFIRMED

@@ -244,7 +244,9 @@ def reschedule(request, token):
                 return redirect("consultations:manage", token=token)
         else:
             error = form.errors.get("slot", ["Choose a new time for your call."])[0]
-    days = slots_by_day(open_slots(clinician=consultation.clinician, exclude=consultation))
+    # The current time is left out: choosing it would change nothing.
+    slots = [s for s in open_slots(clinician=consultation.clinician) if s.starts_at != consultation.starts_at]
+    days = slots_by_day(slots)
     context = {
         "consultation": consultation,
         "token": token,
