@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 
 from clinicians.photos import CARD_SIZE, photo_renditions, validate_photo_upload
@@ -106,6 +106,7 @@ class Clinician(models.Model):
         return f"{self.full_name}, {self.credentials}" if self.credentials else self.full_name
 
     def save(self, *args, **kwargs):
+        replaced = self._stored_photo_names() if self.pk else []
         if self.photo and not self.photo._committed:
             # A new upload: replace it with the square, resized copies the pages show.
             profile, card = photo_renditions(upload=self.photo, name_stem=self.slug or "clinician")
@@ -114,6 +115,11 @@ class Clinician(models.Model):
         elif not self.photo:
             self.photo_card = ""
         super().save(*args, **kwargs)
+        # Files of a replaced or removed photo would otherwise stay public at their old address.
+        unused = [name for name in replaced if name and name not in (self.photo.name, self.photo_card.name)]
+        if unused:
+            storage = self.photo.storage
+            transaction.on_commit(lambda: [storage.delete(name) for name in unused])
 
     def get_absolute_url(self):
         return reverse("clinicians:detail", kwargs={"slug": self.slug})
@@ -156,3 +162,9 @@ class Clinician(models.Model):
             )
             if flag
         ]
+
+    def _stored_photo_names(self):
+        if self.photo and self.photo._committed:
+            return []  # photo unchanged or already stored: nothing to clean up
+        stored = type(self).objects.filter(pk=self.pk).values_list("photo", "photo_card").first()
+        return list(stored or [])

@@ -119,3 +119,27 @@ def test_model_validation_refuses_a_non_image_before_saving():
         clinician.full_clean()
 
     assert "photo" in error.value.message_dict
+
+
+def test_replacing_a_photo_deletes_the_old_files(django_capture_on_commit_callbacks):
+    clinician = ClinicianFactory(photo=image_upload())
+    old = [clinician.photo.name, clinician.photo_card.name]
+    storage = clinician.photo.storage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        clinician.photo = image_upload(size=(800, 800))
+        clinician.save()
+
+    assert not any(storage.exists(name) for name in old)
+    assert storage.exists(clinician.photo.name) and storage.exists(clinician.photo_card.name)
+
+
+def test_removing_a_photo_deletes_its_files(django_capture_on_commit_callbacks):
+    clinician = ClinicianFactory(photo=image_upload())
+    old = [clinician.photo.name, clinician.photo_card.name]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        clinician.photo = ""
+        clinician.save()
+
+    assert not any(clinician.photo.storage.exists(name) for name in old)
