@@ -30,4 +30,10 @@ urlpatterns = [
     path("", include("pages.urls")),
 ]
 
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    # Uploaded clinician photos, for `make run`. Outside DEBUG, whatever fronts the app must serve MEDIA_ROOT.
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
 handler500 = "pages.views.server_error"
