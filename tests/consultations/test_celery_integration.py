@@ -1,0 +1,318 @@
+"""A real booking through a real Celery worker (Redis) to a real SMTP server on loopback, and the faults in between.
+
+These run only with REDIS_URL (as `.ci/run` does). The worker runs in a thread of this
+process and reads committed rows, so the tests use transactional database access.
+"""
+
+import asyncio
+import datetime
+import email
+import os
+import socket
+import threading
+import time
+from contextlib import contextmanager
+from email import policy
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+from aiosmtpd.controller import Controller
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django.db import connection, connections, transaction
+from django.utils import timezone
+
+from consultations.models import Consultation, Notification
+from consultations.notifications import Event, notifications_record, notifications_requeue_stale
+from consultations.services import consultation_book
+from consultations.tasks import send_notification
+from tests.consultations.factories import ClinicianFactory, ConsultationHoursFactory, ConsultationSettingsFactory
+from tests.pages.factories import SiteSettingsFactory
+from thrive.celery import app as celery_app
+
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs a real Redis: set REDIS_URL"),
+]
+
+PACIFIC = ZoneInfo("America/Los_Angeles")
+SMTP_PORTS = range(8025, 8050)
+CLOSED_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+
+def wait_for(condition, timeout=30.0, what="the condition"):
+    """Poll until condition() is true; fail with a clear message after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    pytest.fail(f"Timed out after {timeout} s waiting for {what}")
+
+
+class Mailbox:
+    """An SMTP server's handler: keeps what it accepts, can refuse the first tries or answer slowly."""
+
+    def __init__(self):
+        self.messages = []
+        self.tries = {}
+        self.refuse_first = 0
+        self.delay_seconds = 0
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(self.delay_seconds)
+        recipient = envelope.rcpt_tos[0]
+        with self.lock:
+            self.tries[recipient] = self.tries.get(recipient, 0) + 1
+            if self.tries[recipient] <= self.refuse_first:
+                return "451 4.3.0 Mailbox busy, try again later"
+            self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def to(self, address):
+        with self.lock:
+            return [message for message in self.messages if message["To"] == address]
+
+    def count(self):
+        with self.lock:
+            return len(self.messages)
+
+
+@pytest.fixture
+def mailbox(settings):
+    handler = Mailbox()
+    for port in SMTP_PORTS:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                break
+    else:
+        pytest.skip("no free SMTP test port in 8025-8049")
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 15},
+        }
+    }
+    yield handler
+    controller.stop()
+
+
+@contextmanager
+def broker_for_publishing(url):
+    """Point where this process publishes tasks (not where the worker listens) at another broker."""
+    original = celery_app.conf.broker_url
+
+    def point(to):
+        # Only drop the references: kombu keeps one pool per broker address, and the
+        # real broker's pool must still be open when publishing goes back to it.
+        celery_app.conf.broker_url = to
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
+    point(url)
+    try:
+        yield
+    finally:
+        point(original)
+
+
+@pytest.fixture
+def finished_tasks():
+    """The ids of tasks the worker has finished, to know when a queue has been worked through."""
+    finished = []
+
+    def record(task_id=None, **kwargs):
+        finished.append(task_id)
+        # The worker thread's database connection: closed after each task so nothing outlives the test.
+        connections.close_all()
+
+    task_postrun.connect(record, weak=False)
+    yield finished
+    task_postrun.disconnect(record)
+
+
+def _purge():
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(celery_app.conf.task_default_queue)
+
+
+@pytest.fixture
+def worker_factory(settings, mailbox, finished_tasks):
+    # Short waits between tries, so a test sees three attempts in well under a second.
+    settings.NOTIFICATION_RETRY_BASE_SECONDS = 0.2
+    settings.NOTIFICATION_RETRY_MAX_SECONDS = 1.0
+    celery_app.conf.task_always_eager = False
+    _purge()
+
+    @contextmanager
+    def run(pool="solo", concurrency=1):
+        with start_worker(
+            celery_app, pool=pool, concurrency=concurrency, perform_ping_check=False, shutdown_timeout=30
+        ) as worker:
+            yield worker
+
+    yield run
+    _purge()
+
+
+@pytest.fixture
+def practice(db):
+    SiteSettingsFactory()
+    ConsultationSettingsFactory()
+    clinician = ClinicianFactory(full_name="Mari Tanaka", alert_email="mari@thrive.example")
+    # A weekday four days ahead: always inside the booking horizon and past the minimum notice.
+    day = timezone.localdate() + datetime.timedelta(days=4)
+    ConsultationHoursFactory(
+        clinician=clinician, weekday=day.weekday(), starts_at=datetime.time(9), ends_at=datetime.time(12)
+    )
+    return clinician, datetime.datetime.combine(day, datetime.time(10), tzinfo=PACIFIC)
+
+
+def book(practice, **contact):
+    clinician, starts_at = practice
+    details = {
+        "first_name": "River",
+        "last_name": "Example",
+        "phone": "+12065550142",
+        "email": "river@example.com",
+        "service": Consultation.Service.INDIVIDUAL,
+        "session_format": Consultation.Format.ONLINE,
+        "state_of_residence": "WA",
+        "note": "Please don't leave a voicemail about my anxiety.",
+    }
+    consultation = Consultation(**(details | contact))
+    return consultation_book(consultation=consultation, starts_at=starts_at, clinician=clinician)
+
+
+def all_sent():
+    return Notification.objects.exists() and not Notification.objects.exclude(status=Notification.Status.SENT).exists()
+
+
+def test_a_real_booking_reaches_clinician_front_desk_and_client_through_the_worker(worker_factory, mailbox, practice):
+    with worker_factory():
+        consultation = book(practice)
+        wait_for(lambda: mailbox.count() == 3, what="three messages")
+        wait_for(all_sent, what="the outbox marked sent")
+
+    client = mailbox.to("river@example.com")[0]
+    assert consultation.reference in client.get_body(("plain",)).get_content()
+    [ics] = [part for part in client.iter_attachments() if part.get_content_type() == "text/calendar"]
+    [event] = icalendar.Calendar.from_ical(ics.get_content()).walk("VEVENT")
+    assert event.start == consultation.starts_at
+    assert event["DTSTART"].params["TZID"] == "America/Los_Angeles"
+    for staff in ("mari@thrive.example", "frontdesk@thrive.example"):
+        [message] = mailbox.to(staff)
+        text = message.get_body(("plain",)).get_content()
+        assert consultation.reference in text
+        assert "anxiety" not in message.as_string()
+        assert "River" not in message.as_string()
+
+
+def test_a_mail_server_refusing_the_first_tries_gets_each_message_exactly_once(
+    worker_factory, mailbox, practice, finished_tasks
+):
+    mailbox.refuse_first = 2
+
+    with worker_factory():
+        book(practice)
+        wait_for(all_sent, what="every message sent after the refusals")
+        # Deliver every task again: each finds its message sent and does nothing.
+        extra = [send_notification.delay(pk).id for pk in Notification.objects.values_list("pk", flat=True)]
+        wait_for(lambda: set(extra) <= set(finished_tasks), what="the repeated tasks to run")
+
+    assert sorted(mailbox.tries.values()) == [3, 3, 3]
+    for address in ("river@example.com", "mari@thrive.example", "frontdesk@thrive.example"):
+        assert len(mailbox.to(address)) == 1
+    assert set(Notification.objects.values_list("attempts", flat=True)) == {3}
+
+
+def test_with_the_broker_down_the_booking_still_succeeds_fast_and_the_sweeper_sends_later(
+    worker_factory, mailbox, practice
+):
+    with worker_factory():
+        with broker_for_publishing(CLOSED_BROKER):
+            started = time.monotonic()
+            consultation = book(practice)
+            booking_seconds = time.monotonic() - started
+
+        assert booking_seconds < 2.5
+        assert Consultation.objects.filter(pk=consultation.pk, status=Consultation.Status.CONFIRMED).exists()
+        assert set(Notification.objects.values_list("status", flat=True)) == {Notification.Status.PENDING}
+        assert mailbox.count() == 0
+
+        # The broker is back; beat's sweeper finds the waiting rows.
+        assert notifications_requeue_stale(older_than=datetime.timedelta(0)) == 3
+        wait_for(lambda: mailbox.count() == 3, what="the swept messages")
+        wait_for(all_sent, what="the outbox marked sent")
+
+    assert len(mailbox.to("river@example.com")) == 1
+
+
+def test_the_same_task_delivered_twice_sends_once(worker_factory, mailbox, practice, finished_tasks):
+    clinician, starts_at = practice
+    with transaction.atomic():
+        consultation = Consultation.objects.create(
+            clinician=clinician,
+            starts_at=starts_at,
+            status=Consultation.Status.CONFIRMED,
+            first_name="River",
+            last_name="Example",
+            phone="+12065550142",
+            state_of_residence="WA",
+        )
+        rows = notifications_record(consultation=consultation, event=Event.BOOKED)
+
+    with worker_factory():
+        duplicates = [send_notification.delay(row.pk).id for row in rows for _ in range(2)]
+        wait_for(lambda: set(duplicates) <= set(finished_tasks), what="all the deliveries to run")
+
+    assert len(rows) == 2  # clinician and front desk: no client email given
+    assert mailbox.count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks with SKIP LOCKED need PostgreSQL")
+def test_two_workers_racing_for_one_message_send_it_once(worker_factory, mailbox, practice, finished_tasks):
+    clinician, starts_at = practice
+    mailbox.delay_seconds = 1  # the first worker is still sending when the second picks up the copy
+    with transaction.atomic():
+        consultation = Consultation.objects.create(
+            clinician=clinician,
+            starts_at=starts_at,
+            status=Consultation.Status.CONFIRMED,
+            first_name="River",
+            last_name="Example",
+            phone="+12065550142",
+            state_of_residence="WA",
+        )
+        [row, _] = notifications_record(consultation=consultation, event=Event.BOOKED)
+    Notification.objects.exclude(pk=row.pk).update(status=Notification.Status.SENT)
+
+    with worker_factory(pool="threads", concurrency=2):
+        copies = [send_notification.delay(row.pk).id for _ in range(2)]
+        wait_for(lambda: set(copies) <= set(finished_tasks), what="both copies to run")
+
+    assert mailbox.count() == 1
+    row.refresh_from_db()
+    assert row.status == Notification.Status.SENT
+    assert row.attempts == 1
+
+
+def test_with_a_slow_mail_server_the_booking_does_not_wait_for_it(worker_factory, mailbox, practice):
+    mailbox.delay_seconds = 5
+
+    with worker_factory():
+        started = time.monotonic()
+        consultation = book(practice, email="")
+        booking_seconds = time.monotonic() - started
+        # The messages are still on their way when the booking has long returned.
+        assert mailbox.count() == 0
+        wait_for(lambda: mailbox.count() >= 1, timeout=30, what="the first slow message")
+
+    assert booking_seconds < 1.0, f"booking took {booking_seconds:.2f} s with a 5 s mail server"
+    assert consultation.pk is not None

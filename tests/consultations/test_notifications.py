@@ -1,0 +1,373 @@
+"""Who hears about what, and what each message may say: the outbox, run inline with the in-memory mailer."""
+
+import datetime
+import smtplib
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+from django.core import mail
+from django.db import transaction
+
+from consultations.models import Consultation, Notification
+from consultations.notifications import Event, Role, notification_send, notifications_record
+from consultations.services import consultation_cancel
+from tests.consultations.factories import ClinicianFactory, ConsultationFactory
+from tests.pages.factories import SiteSettingsFactory
+
+pytestmark = pytest.mark.django_db
+
+PACIFIC = ZoneInfo("America/Los_Angeles")
+NOTE = "I have been struggling with panic attacks since my divorce"
+
+
+@pytest.fixture(autouse=True)
+def site(db):
+    return SiteSettingsFactory()
+
+
+@pytest.fixture
+def record(django_capture_on_commit_callbacks):
+    """Record an event the way the booking services do: inside the transaction, sending after the commit."""
+
+    def _record(consultation, event):
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            rows = notifications_record(consultation=consultation, event=event)
+        return rows
+
+    return _record
+
+
+def sent_to(address):
+    return [message for message in mail.outbox if message.to == [address]]
+
+
+def whole_text(message):
+    """Everything a reader could see: subject, text, HTML and attachments."""
+    parts = [message.subject, message.body, *(content for content, _ in message.alternatives)]
+    parts += [content.decode() if isinstance(content, bytes) else str(content) for _, content, _ in message.attachments]
+    return "\n".join(parts)
+
+
+def booking(**kwargs):
+    kwargs.setdefault("clinician", ClinicianFactory(full_name="Mari Tanaka", alert_email="mari@thrive.example"))
+    kwargs.setdefault("starts_at", datetime.datetime(2026, 3, 10, 15, 15, tzinfo=PACIFIC))
+    kwargs.setdefault("email", "river@example.com")
+    return ConsultationFactory(**kwargs)
+
+
+def test_a_booking_alerts_the_clinician_and_front_desk_and_confirms_to_the_client(record):
+    consultation = booking()
+
+    record(consultation, Event.BOOKED)
+
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "frontdesk@thrive.example",
+        "mari@thrive.example",
+        "river@example.com",
+    ]
+    client = sent_to("river@example.com")[0]
+    assert "Tuesday, March 10, 2026 at 3:15 PM Pacific Time" in client.subject
+    assert consultation.reference in client.body
+    assert "Mari Tanaka" in client.body
+    clinician = sent_to("mari@thrive.example")[0]
+    assert consultation.reference in clinician.subject
+    assert "/consultations/consultation/" in clinician.body
+    assert f"/consultations/consultation/{consultation.pk}/change/" in clinician.body
+    assert set(Notification.objects.values_list("status", flat=True)) == {Notification.Status.SENT}
+    assert all(n.sent_at is not None and n.attempts == 1 for n in Notification.objects.all())
+
+
+def test_every_message_has_text_and_html_and_comes_from_the_practice(record, site):
+    record(booking(), Event.BOOKED)
+
+    assert len(mail.outbox) == 3
+    for message in mail.outbox:
+        assert message.body.strip()
+        assert message.alternatives[0].mimetype == "text/html"
+        assert message.alternatives[0].content.lstrip().startswith("<!DOCTYPE html>")
+        assert message.from_email == "Thrive for the People <hello@thriveforthepeople.example>"
+    assert sent_to("river@example.com")[0].reply_to == ["hello@thrive.example"]
+    assert sent_to("mari@thrive.example")[0].reply_to == ["frontdesk@thrive.example"]
+
+
+def test_staff_messages_carry_no_client_details_and_never_the_note(record):
+    consultation = booking(
+        first_name="Rivka",
+        last_name="Zeldovich",
+        preferred_name="Riv",
+        phone="+12065550199",
+        email="rivka.z@example.com",
+        note=NOTE,
+        heard_about="My sister Hannah",
+        service=Consultation.Service.COUPLES,
+        session_format=Consultation.Format.ONLINE,
+    )
+
+    record(consultation, Event.BOOKED)
+    consultation.refresh_from_db()
+    record(consultation, Event.CANCELLED)
+
+    staff = [m for m in mail.outbox if m.to != ["rivka.z@example.com"]]
+    assert len(staff) == 3
+    for message in staff:
+        text = whole_text(message)
+        for private in (NOTE, "panic", "Rivka", "Riv ", "Zeldovich", "rivka.z@", "555-0199", "5550199", "Hannah"):
+            assert private not in text, f"{private!r} leaked into {message.subject!r}"
+        assert "Couples therapy, online" in text
+        assert consultation.reference in text
+    client_text = whole_text(sent_to("rivka.z@example.com")[0])
+    assert NOTE not in client_text
+    assert "Riv" in client_text
+
+
+def test_client_confirmation_carries_the_private_manage_link(record):
+    from consultations.tokens import consultation_from_token
+
+    consultation = booking()
+
+    record(consultation, Event.BOOKED)
+
+    body = sent_to("river@example.com")[0].body
+    link = next(line for line in body.splitlines() if "/consultation/" in line).strip()
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    assert link.startswith("http://127.0.0.1:8000/consultation/")
+    assert consultation_from_token(token) == consultation
+
+
+@pytest.mark.parametrize(
+    ("local_start", "utc_offset_hours"),
+    [
+        # The Monday after daylight saving starts (March 8, 2026) and after it ends (November 1, 2026).
+        (datetime.datetime(2026, 3, 9, 10, 0), -7),
+        (datetime.datetime(2026, 11, 2, 10, 0), -8),
+        (datetime.datetime(2026, 3, 6, 10, 0), -8),
+    ],
+)
+def test_calendar_invitation_is_in_pacific_time_across_daylight_saving(record, local_start, utc_offset_hours):
+    consultation = booking(starts_at=local_start.replace(tzinfo=PACIFIC))
+
+    record(consultation, Event.BOOKED)
+
+    message = sent_to("river@example.com")[0]
+    [(filename, content, mimetype)] = message.attachments
+    assert filename == f"consultation-{consultation.reference}.ics"
+    assert mimetype == "text/calendar"
+    calendar = icalendar.Calendar.from_ical(content)
+    [event] = calendar.walk("VEVENT")
+    assert event["DTSTART"].params["TZID"] == "America/Los_Angeles"
+    assert event.start.replace(tzinfo=None) == local_start
+    assert event.start.utcoffset() == datetime.timedelta(hours=utc_offset_hours)
+    assert event.end - event.start == datetime.timedelta(minutes=15)
+    assert event.start == consultation.starts_at
+    assert [tz.tz_name for tz in calendar.timezones] == ["America/Los_Angeles"]
+    assert consultation.reference in str(event["UID"])
+
+
+def test_a_callback_request_alerts_the_front_desk_and_acknowledges_the_client(record):
+    consultation = booking(starts_at=None, clinician=None, preferred_days="Tuesdays", preferred_times="evenings")
+
+    record(consultation, Event.CALLBACK_REQUESTED)
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["frontdesk@thrive.example", "river@example.com"]
+    front_desk = sent_to("frontdesk@thrive.example")[0]
+    assert "callback" in front_desk.subject.lower()
+    assert "Tuesdays" in front_desk.body
+    assert not sent_to("river@example.com")[0].attachments
+
+
+def test_without_an_email_address_the_client_gets_nothing_but_staff_are_still_told(record):
+    record(booking(email=""), Event.BOOKED)
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["frontdesk@thrive.example", "mari@thrive.example"]
+
+
+def test_front_desk_alerts_go_to_the_practice_address_when_no_front_desk_address_is_set(record, site):
+    site.front_desk_email = ""
+    site.save()
+
+    record(booking(), Event.BOOKED)
+
+    assert len(sent_to("hello@thrive.example")) == 1
+
+
+def test_a_client_cancellation_tells_the_clinician_and_confirms_to_the_client(django_capture_on_commit_callbacks):
+    consultation = booking(starts_at=datetime.datetime(2030, 3, 10, 15, 15, tzinfo=PACIFIC))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        consultation_cancel(consultation=consultation)
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["mari@thrive.example", "river@example.com"]
+    assert "cancelled" in sent_to("river@example.com")[0].subject
+    assert "Sunday, March 10, 2030 at 3:15 PM" in sent_to("river@example.com")[0].body
+    assert not sent_to("river@example.com")[0].attachments
+
+
+def test_each_of_two_reschedules_sends_its_own_messages_with_the_time_it_moved_from(record):
+    consultation = booking()
+    record(consultation, Event.BOOKED)
+    mail.outbox.clear()
+
+    for hour in (11, 14):
+        Consultation.objects.filter(pk=consultation.pk).update(
+            starts_at=datetime.datetime(2026, 3, 12, hour, tzinfo=PACIFIC),
+            updated_at=datetime.datetime(2026, 3, 1, hour, tzinfo=PACIFIC),
+        )
+        consultation.refresh_from_db()
+        record(consultation, Event.RESCHEDULED)
+
+    client = sent_to("river@example.com")
+    assert [m.subject for m in client] == [
+        "Your call has moved to Thursday, March 12, 2026 at 11:00 AM Pacific Time",
+        "Your call has moved to Thursday, March 12, 2026 at 2:00 PM Pacific Time",
+    ]
+    assert "It was Tuesday, March 10, 2026 at 3:15 PM" in client[0].body
+    assert "It was Thursday, March 12, 2026 at 11:00 AM" in client[1].body
+    assert len(sent_to("mari@thrive.example")) == 2
+    assert Notification.objects.filter(event=Event.RESCHEDULED).count() == 4
+
+
+def test_recording_the_same_change_twice_writes_and_sends_it_once(record):
+    consultation = booking()
+
+    record(consultation, Event.BOOKED)
+    record(consultation, Event.BOOKED)
+
+    assert Notification.objects.count() == 3
+    assert len(mail.outbox) == 3
+
+
+def test_when_the_practice_moves_a_call_to_another_clinician_both_clinicians_hear(record):
+    consultation = booking()
+    record(consultation, Event.BOOKED)
+    mail.outbox.clear()
+
+    consultation.clinician = ClinicianFactory(full_name="Sam Ortiz", alert_email="sam@thrive.example")
+    consultation.starts_at = datetime.datetime(2026, 3, 11, 9, 30, tzinfo=PACIFIC)
+    consultation.save()
+    record(consultation, Event.PRACTICE_MOVED)
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["mari@thrive.example", "river@example.com", "sam@thrive.example"]
+    assert "no longer on your list" in sent_to("mari@thrive.example")[0].body
+    assert "Sam Ortiz" in sent_to("mari@thrive.example")[0].body
+    client = sent_to("river@example.com")[0]
+    assert "which was Tuesday, March 10, 2026 at 3:15 PM" in client.body
+    assert "Wednesday, March 11, 2026 at 9:30 AM" in client.body
+    assert client.attachments
+
+
+def test_practice_cancellation_sends_the_client_a_notice_with_a_way_to_rebook(record):
+    consultation = booking(status=Consultation.Status.CANCELLED)
+
+    record(consultation, Event.PRACTICE_CANCELLED)
+
+    notice = sent_to("river@example.com")[0]
+    assert "sorry" in notice.body.lower()
+    assert "http://127.0.0.1:8000/consultation/" in notice.body
+    assert len(sent_to("mari@thrive.example")) == 1
+
+
+def test_user_text_is_escaped_in_html_messages(record):
+    record(booking(preferred_name="<script>alert(1)</script>"), Event.BOOKED)
+
+    html = sent_to("river@example.com")[0].alternatives[0].content
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "<script>alert(1)</script>" in sent_to("river@example.com")[0].body
+
+
+def test_a_confirmation_overtaken_by_a_later_change_is_not_sent(record):
+    consultation = booking()
+    with transaction.atomic():
+        notifications_record(consultation=consultation, event=Event.BOOKED)  # no commit callbacks: still waiting
+    consultation.starts_at = datetime.datetime(2026, 3, 11, 9, 30, tzinfo=PACIFIC)
+    consultation.save()
+    waiting = Notification.objects.get(event=Event.BOOKED, recipient_role=Role.CLIENT)
+
+    assert notification_send(notification_id=waiting.pk).status == Notification.Status.SKIPPED
+    assert mail.outbox == []
+
+
+class RefusingMailer:
+    """A mail server that refuses everything: what the SMTP backend raises when delivery fails."""
+
+    def __init__(self, alias=None, **options):
+        pass
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPDataError(451, b"Try again later")
+
+
+@pytest.fixture
+def refusing_mail_server(settings):
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingMailer"}}
+
+
+def test_delivery_errors_are_retried_with_growing_waits_then_marked_failed(refusing_mail_server, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 3, 1, 9, 0, tzinfo=PACIFIC), tick=False)
+    consultation = booking()
+    with transaction.atomic():
+        [row, *_] = notifications_record(consultation=consultation, event=Event.BOOKED)
+
+    waits = []
+    for _ in range(5):
+        result = notification_send(notification_id=row.pk)
+        waits.append(result.retry_in)
+        # Not due yet: a duplicate task arriving early does nothing.
+        assert notification_send(notification_id=row.pk).status == "nothing to do"
+        time_machine.shift(datetime.timedelta(seconds=result.retry_in))
+    final = notification_send(notification_id=row.pk)
+
+    assert waits == [30, 60, 120, 240, 480]
+    assert final.status == Notification.Status.FAILED
+    row.refresh_from_db()
+    assert row.status == Notification.Status.FAILED
+    assert row.attempts == 6
+    assert "Try again later" in row.last_error
+    assert row.sent_at is None
+
+
+def test_run_inline_a_delivery_error_fails_at_once_and_never_reaches_the_booking(refusing_mail_server, record):
+    consultation = booking()
+
+    record(consultation, Event.BOOKED)  # must not raise
+
+    assert set(Notification.objects.values_list("status", flat=True)) == {Notification.Status.FAILED}
+    assert all("451" in n.last_error for n in Notification.objects.all())
+
+
+def test_a_sent_message_is_never_sent_again(record):
+    record(booking(), Event.BOOKED)
+    row = Notification.objects.get(recipient_role=Role.CLIENT)
+
+    from consultations.tasks import send_notification
+
+    send_notification.apply(args=[row.pk])
+    send_notification.delay(row.pk)
+
+    assert len(sent_to("river@example.com")) == 1
+
+
+def test_inline_mail_lands_as_files_in_the_mail_folder(record, settings, tmp_path):
+    settings.MAILERS = {
+        "default": {"BACKEND": "django.core.mail.backends.filebased.EmailBackend", "OPTIONS": {"file_path": tmp_path}}
+    }
+
+    record(booking(), Event.BOOKED)
+
+    written = "".join(path.read_text() for path in tmp_path.iterdir())
+    assert written.count("Subject:") == 3
+    assert "To: river@example.com" in written
+
+
+def test_an_erased_client_is_not_written_to(record):
+    consultation = booking()
+    with transaction.atomic():
+        notifications_record(consultation=consultation, event=Event.BOOKED)
+    Consultation.objects.filter(pk=consultation.pk).update(
+        email="", erased_at=datetime.datetime(2026, 3, 1, tzinfo=PACIFIC)
+    )
+    waiting = Notification.objects.get(recipient_role=Role.CLIENT)
+
+    assert notification_send(notification_id=waiting.pk).status == Notification.Status.SKIPPED
+    assert mail.outbox == []
