@@ -131,6 +131,7 @@ def test_no_match_says_so_and_offers_to_clear_the_filters(client, directory):
     html = response.content.decode()
 
     assert card_names(response) == []
+    assert "<title>Our clinicians: 0 matching your choices" in html
     assert "No clinician matches all of those choices" in html
     assert f'<a href="{LIST_URL}">clear the filters and see everyone</a>' in html
 
