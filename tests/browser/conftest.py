@@ -1,0 +1,104 @@
+"""Shared set-up for the tests that drive a real Chromium against Django's live server.
+
+Playwright drives Debian's Chromium (never a downloaded browser). Without
+Chromium the tests skip, unless PLAYWRIGHT_REQUIRED=1 (as in `.ci/run`), which
+turns the skip into a failure. A failed test leaves a screenshot and a trace
+under var/test-artifacts/ (see the --output/--tracing/--screenshot options in
+pyproject.toml).
+"""
+
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+# Playwright's sync API keeps an event loop running in the test's thread, which
+# Django mistakes for async code; the test thread only sets up data, so this is safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 800}
+WIDTHS = {"phone": PHONE, "desktop": DESKTOP}
+
+CHROMIUM_LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-default-browser-check",
+]
+
+STAFF_PASSWORD = "a-long-front-desk-password"
+
+
+def chromium_path():
+    """The Chromium to drive: CHROMIUM_PATH if set, else Debian's."""
+    configured = os.environ.get("CHROMIUM_PATH")
+    if configured:
+        return configured if Path(configured).is_file() else None
+    return shutil.which("chromium") or (str(Path("/usr/bin/chromium")) if Path("/usr/bin/chromium").is_file() else None)
+
+
+def required():
+    return os.environ.get("PLAYWRIGHT_REQUIRED") == "1"
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    browser_items = [item for item in items if here in Path(item.path).parents]
+    for item in browser_items:
+        item.add_marker(pytest.mark.browser)
+    if browser_items and not chromium_path() and not required():
+        skip = pytest.mark.skip(
+            reason="Chromium not found: install it with `apt-get install chromium` (or set CHROMIUM_PATH)"
+        )
+        for item in browser_items:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    executable = chromium_path()
+    if not executable:
+        pytest.fail("PLAYWRIGHT_REQUIRED=1 but Chromium is missing: `apt-get install chromium` or set CHROMIUM_PATH")
+    return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_LAUNCH_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args, live_server):
+    return {**browser_context_args, "base_url": live_server.url, "viewport": DESKTOP, "locale": "en-US"}
+
+
+@pytest.fixture(params=list(WIDTHS), ids=list(WIDTHS))
+def width(request):
+    """Run a journey once at a phone's width and once at a desktop's."""
+    return request.param
+
+
+@pytest.fixture
+def sized_page(page, width):
+    page.set_viewport_size(WIDTHS[width])
+    return page
+
+
+@pytest.fixture
+def demo_content(transactional_db):
+    """The practice's real starting content, as `make run` loads it."""
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def front_desk_user(transactional_db):
+    user = get_user_model().objects.create_user(
+        username="frontdesk", email="frontdesk@thrive.example", password=STAFF_PASSWORD, is_staff=True
+    )
+    user.is_superuser = True
+    user.save()
+    return user

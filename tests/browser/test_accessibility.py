@@ -1,0 +1,47 @@
+"""Every public page passes axe-core's WCAG 2.0/2.1/2.2 A and AA rules and loads nothing from elsewhere."""
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.browser.axe import axe_violations
+from tests.browser.public import NOT_FOUND_PATH, public_paths
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_every_public_page_passes_axe_and_stays_on_this_site(page, width, live_server, demo_content):
+    page.set_viewport_size({"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 800}}[width])
+    origin = urlsplit(live_server.url)
+    elsewhere, failed, console_errors, violations = [], [], [], []
+    page.on("request", lambda request: elsewhere.append(request.url) if _leaves_site(request.url, origin) else None)
+    page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
+    page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
+
+    paths = public_paths()
+    for path in paths:
+        page.goto(path, wait_until="load")
+        violations += axe_violations(page)
+
+    assert not elsewhere, f"requests that leave the site: {elsewhere}"
+    # The not-found page answers 404 by design; nothing else may fail (a missing stylesheet, icon, …).
+    assert [url for url in failed if not url.endswith(NOT_FOUND_PATH)] == []
+    assert not [error for error in console_errors if "404" not in error], console_errors
+    assert not violations, "\n".join(violations)
+    assert len(paths) >= 12
+
+
+def _leaves_site(url, origin):
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about"):
+        return False
+    return (parts.scheme, parts.netloc) != (origin.scheme, origin.netloc)
+
+
+def test_the_axe_check_catches_a_known_violation(page):
+    """Guards the harness itself: if axe stopped running, every page above would pass silently."""
+    page.set_content('<!doctype html><title>t</title><main><img src="data:,"><a href="/"></a></main>')
+    violations = "\n".join(axe_violations(page))
+    assert "[image-alt]" in violations
+    assert "[link-name]" in violations
+    assert "[html-has-lang]" in violations
