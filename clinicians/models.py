@@ -44,7 +44,11 @@ class ClinicianQuerySet(models.QuerySet):
 
 class Clinician(models.Model):
     full_name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=120, unique=True, help_text="The profile's web address: /clinicians/<slug>/.")
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        help_text="The last part of the profile's web address, e.g. maricor-coquia for /clinicians/maricor-coquia/.",
+    )
     credentials = models.CharField(max_length=60, help_text="Licenses and degrees as they follow the name, e.g. LMHC.")
     pronouns = models.CharField(max_length=30, blank=True)
     photo = models.ImageField(
