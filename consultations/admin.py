@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from clinicians.permissions import ClinicianScopedAdminMixin
 from consultations.models import Consultation, ConsultationHours, ConsultationSettings, TimeOff
 from consultations.outbox_admin import NotificationInline
+from consultations.privacy_admin import ContactDetailsAccessLogMixin
 from consultations.selectors import nearest_open_slots, slot_lookup, upcoming_consultation_for
 from consultations.services import (
     STATUS_FROM,
@@ -158,7 +159,7 @@ class WhenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(ClinicianScopedAdminMixin, admin.ModelAdmin):
+class ConsultationAdmin(ContactDetailsAccessLogMixin, ClinicianScopedAdminMixin, admin.ModelAdmin):
     form = ConsultationAdminForm
     list_display = [
         "when",

@@ -314,6 +314,9 @@ PAGES = [
                 "heard of us, any short note you choose to add, and the time you chose.\n\n"
                 "Because you are contacting a therapy practice, Washington law treats this as consumer health "
                 "data. We ask you not to include health details in the note; we don't need them to call you.\n\n"
+                "We collect it only from you, through the booking form or when you call us. We also keep the time "
+                "you gave your consent and the version of this policy you agreed to, a record of the emails we "
+                "sent you about your call, and a history of changes to your booking.\n\n"
                 "We don't use analytics, advertising trackers or third-party scripts. The website sets only the "
                 "cookies it needs to work securely (a security token on forms, and a session cookie for staff "
                 "who sign in).",
@@ -329,23 +332,34 @@ PAGES = [
                 "Only Thrive for the People: the clinician who will call you and our front-desk staff. We never "
                 "sell your data and never use it for advertising. Our email and hosting providers process it on "
                 "our behalf under contract and may not use it for anything else. We share data only if the law "
-                "requires it.",
+                "requires it.\n\n"
+                "Staff sign in with a password and a code from their phone, each clinician sees only their own "
+                "calls, and every change to a booking, and every time someone opens a client's contact details, "
+                "is recorded.",
             ),
             (
                 "How long we keep it",
                 "We erase the personal details of a consultation 180 days after the call took place or was "
-                "cancelled. We keep only an anonymous record (the date and outcome) so we can count how many "
-                "calls we make. If you become a client, your clinical records are kept separately, as "
-                "Washington law requires.",
+                "cancelled, automatically, together with the emails' addresses and the booking's change history. "
+                "We keep only an anonymous record (the date and outcome) so we can count how many calls we make. "
+                "If you ask us to delete your data sooner, we do it at once. If you become a client, your "
+                "clinical records are kept separately, as Washington law requires.",
             ),
             (
                 "Your rights",
                 "You have the right to know whether we hold your consumer health data, to see it, to have it "
-                "deleted, and to withdraw your consent. You can use the private link in your booking "
-                "confirmation to see everything we hold about you and delete it at once. Without a link, call "
-                "us on 206-403-1148 or use our privacy request form, and we will confirm who you are and answer "
-                "within 45 days. If we decline a request, you may appeal, and if you are not satisfied you can "
-                "contact the Washington State Attorney General.",
+                "deleted, and to withdraw your consent. Using these rights costs nothing and never changes how "
+                "we treat you.\n\n"
+                "- **With your booking link:** the private link in your booking confirmation shows everything "
+                "we hold about you, lets you download a copy, and lets you delete it at once.\n"
+                "- **Without a link:** use our [privacy request form](/privacy/request/) or call us on "
+                "206-403-1148. We will check that it's really you (so nobody else can see or delete your data) "
+                "and answer within 45 days.\n\n"
+                "**Appeals.** If we decline a request, we will tell you why. You can appeal by replying to our "
+                "answer or calling us within 45 days; someone who did not make the first decision will review it "
+                "and answer within 45 days. If you are still not satisfied, you can complain to the Washington "
+                "State Attorney General's Office at "
+                "[www.atg.wa.gov/file-complaint](https://www.atg.wa.gov/file-complaint).",
             ),
             (
                 "Changes and contact",

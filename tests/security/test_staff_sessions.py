@@ -1,0 +1,43 @@
+import datetime
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+START = datetime.datetime(2026, 6, 1, 17, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def staff(db):
+    return get_user_model().objects.create_user("frontdesk", password="a-long-passphrase-here", is_staff=True)
+
+
+def test_a_staff_session_ends_after_the_idle_time(client, staff, settings):
+    idle = datetime.timedelta(seconds=settings.STAFF_SESSION_IDLE_SECONDS)
+    with time_machine.travel(START, tick=False):
+        client.force_login(staff)
+        assert client.get(reverse("admin:index")).status_code == 200
+    with time_machine.travel(START + idle + datetime.timedelta(minutes=1), tick=False):
+        response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_activity_keeps_a_staff_session_alive(client, staff, settings):
+    idle = datetime.timedelta(seconds=settings.STAFF_SESSION_IDLE_SECONDS)
+    with time_machine.travel(START, tick=False):
+        client.force_login(staff)
+        client.get(reverse("admin:index"))
+    for step in range(1, 4):
+        with time_machine.travel(START + step * (idle - datetime.timedelta(minutes=5)), tick=False):
+            assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_the_session_cookie_is_secure_and_hidden_from_script(client, staff):
+    response = client.post(reverse("admin:login"), {"username": "frontdesk", "password": "a-long-passphrase-here"})
+    cookie = response.cookies["sessionid"]
+    assert cookie["secure"]
+    assert cookie["httponly"]
