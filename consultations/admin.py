@@ -6,7 +6,6 @@ import datetime
 import phonenumbers
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -16,7 +15,7 @@ from clinicians.permissions import ClinicianScopedAdminMixin
 from consultations.models import Consultation, ConsultationHours, ConsultationSettings, TimeOff
 from consultations.outbox_admin import NotificationInline
 from consultations.privacy_admin import ContactDetailsAccessLogMixin
-from consultations.selectors import nearest_open_slots, slot_lookup, upcoming_consultation_for
+from consultations.selectors import nearest_open_slots, parse_slot_key, slot_key, slot_lookup, upcoming_consultation_for
 from consultations.services import (
     STATUS_FROM,
     BookingError,
@@ -57,6 +56,9 @@ class ConsultationAdminForm(forms.ModelForm):
         help_text="Needed when booking for someone who phoned in: read them the short privacy summary first.",
     )
 
+    loaded_status = forms.CharField(widget=forms.HiddenInput, required=False)
+    loaded_schedule = forms.CharField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Consultation
         fields = [
@@ -77,6 +79,12 @@ class ConsultationAdminForm(forms.ModelForm):
             "internal_notes",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["loaded_status"] = self.instance.status
+            self.initial["loaded_schedule"] = self._schedule_key(self.instance.clinician_id, self.instance.starts_at)
+
     def clean(self):
         cleaned = super().clean()
         instance = self.instance
@@ -94,10 +102,24 @@ class ConsultationAdminForm(forms.ModelForm):
                     "Move that one instead."
                 )
             if starts_at is not None and slot_lookup(starts_at=starts_at, clinician=clinician) is None:
-                self.add_error("starts_at", "That time isn't open. " + _nearest_message(starts_at, clinician))
+                self.add_error("starts_at", "That time isn’t open. " + _nearest_message(starts_at, clinician))
             return cleaned
 
-        if {"starts_at", "clinician"} & set(self.changed_data):
+        # What this member of staff changed is measured against the page as they loaded it, so a
+        # colleague's change made meanwhile is neither undone nor overwritten by an unrelated save.
+        loaded_status = self.data.get("loaded_status") or self.initial.get("status")
+        loaded_schedule = self.data.get(
+            "loaded_schedule", self._schedule_key(instance.clinician_id, instance.starts_at)
+        )
+        self.status_change = None
+        self.schedule_change = False
+        self.loaded_starts_at = None
+        if cleaned.get("status") and cleaned["status"] != loaded_status:
+            before, after = loaded_status, cleaned["status"]
+            if after != Status.CANCELLED and before not in STATUS_FROM.get(after, set()):
+                self.add_error("status", f"A call can’t go from “{Status(before).label}” to “{Status(after).label}”.")
+            self.status_change = (before, after)
+        if self._schedule_key(clinician.pk if clinician else None, starts_at) != loaded_schedule:
             if starts_at is None:
                 self.add_error("starts_at", "To take a call off the calendar, set its status to Cancelled.")
             elif clinician is None:
@@ -105,17 +127,16 @@ class ConsultationAdminForm(forms.ModelForm):
             elif slot_lookup(starts_at=starts_at, clinician=clinician, exclude=instance) is None:
                 self.add_error(
                     "starts_at",
-                    f"That time isn't open for {clinician.full_name}. "
+                    f"That time isn’t open for {clinician.full_name}. "
                     + _nearest_message(starts_at, clinician, instance),
                 )
-        if "status" in self.changed_data:
-            before, after = self.initial.get("status"), cleaned.get("status")
-            if after != Status.CANCELLED and before not in STATUS_FROM.get(after, set()):
-                self.add_error(
-                    "status",
-                    f"A call can't go from “{Status(before).label}” to “{Status(after).label}”.",
-                )
+            self.schedule_change = True
+            self.loaded_starts_at = parse_slot_key(loaded_schedule.partition("@")[2])
         return cleaned
+
+    @staticmethod
+    def _schedule_key(clinician_id, starts_at):
+        return f"{clinician_id or ''}@{slot_key(starts_at) if starts_at else ''}"
 
 
 class WhenFilter(admin.SimpleListFilter):
@@ -230,7 +251,7 @@ class ConsultationAdmin(ContactDetailsAccessLogMixin, ClinicianScopedAdminMixin,
                 ("For staff", {"fields": ["internal_notes"]}),
             ]
         return [
-            ("The call", {"fields": [*call, "reference", "private_link"]}),
+            ("The call", {"fields": [*call, "reference", "private_link", "loaded_status", "loaded_schedule"]}),
             ("For staff", {"fields": ["internal_notes"]}),
             ("The client", {"fields": client}),
             ("Callback request", {"fields": ["preferred_days", "preferred_times"], "classes": ["collapse"]}),
@@ -304,22 +325,21 @@ class ConsultationAdmin(ContactDetailsAccessLogMixin, ClinicianScopedAdminMixin,
             self._book_for_caller(request, obj, form)
             return
         data = form.cleaned_data
-        plain = [name for name in form.changed_data if name not in ("status", "clinician", "starts_at")]
-        plain = [name for name in plain if name in {f.name for f in obj._meta.concrete_fields}]
-        if plain:
-            obj.save(update_fields=[*plain, "updated_at"])
+        plain = {f.name for f in obj._meta.concrete_fields} - {"status", "clinician", "starts_at"}
+        if fields := [name for name in form.changed_data if name in plain]:
+            obj.save(update_fields=[*fields, "updated_at"])
         try:
-            if {"clinician", "starts_at"} & set(form.changed_data):
+            if form.schedule_change:
                 consultation_move(
                     consultation=obj,
                     clinician=data["clinician"],
                     starts_at=data["starts_at"],
-                    expected_starts_at=form.initial.get("starts_at"),
+                    expected_starts_at=form.loaded_starts_at,
                 )
-            if "status" in form.changed_data:
-                self._set_status(request, obj, form.initial.get("status"), data["status"])
+            if form.status_change:
+                self._set_status(request, obj, *form.status_change)
         except BookingError as exc:
-            messages.error(request, f"{obj.reference}: not moved. {exc} Please check the call and try again.")
+            messages.error(request, f"{obj.reference} was not changed: {exc} Please check the call and try again.")
         obj.refresh_from_db()
 
     def _set_status(self, request, obj, before, after):
@@ -445,10 +465,6 @@ class TimeOffAdmin(ClinicianScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description="Who", ordering="clinician")
     def who(self, obj):
         return obj.clinician or "Whole practice"
-
-    def get_queryset(self, request):
-        # Practice holidays are shown first among the front desk's rows; clinicians see only their own days.
-        return super().get_queryset(request).order_by(Q(clinician__isnull=False).asc(), "-starts_on")
 
 
 @admin.register(ConsultationSettings)

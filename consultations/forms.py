@@ -47,6 +47,26 @@ PART_OF_DAY_CHOICES = [
 ]
 
 
+# How each field is named in the error summary at the top of the form.
+SUMMARY_NAMES = {
+    "slot": "Time",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "preferred_name": "Name to use",
+    "phone": "Phone number",
+    "email": "Email",
+    "voicemail_ok": "Voicemail",
+    "service": "What you're looking for",
+    "session_format": "How you'd like to meet",
+    "state_of_residence": "State",
+    "note": "Note",
+    "heard_about": "How you heard about us",
+    "consent": "Privacy policy",
+    "preferred_days": "Days",
+    "preferred_times": "Time of day",
+}
+
+
 def new_form_token():
     return secrets.token_urlsafe(32)
 
@@ -151,6 +171,14 @@ class ConsultationRequestForm(forms.ModelForm):
             "only to arrange and hold this call.",
             reverse("pages:page_detail", kwargs={"slug": "privacy"}),
         )
+        for field in self.fields.values():
+            if getattr(field, "max_length", None):
+                field.error_messages["max_length"] = (
+                    "Please shorten this to %(limit_value)d characters or fewer (it has %(show_value)d)."
+                )
+            if "invalid_choice" in field.error_messages:
+                field.error_messages["invalid_choice"] = "Choose one of the options given."
+        self.fields["state_of_residence"].error_messages["invalid_choice"] = "Choose your state from the list."
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         if not self.is_bound:
             self.initial.setdefault("form_token", new_form_token())
@@ -181,7 +209,8 @@ class ConsultationRequestForm(forms.ModelForm):
                 continue
             bound = self[name]
             target = bound.id_for_label or f"{bound.auto_id}_0"
-            summary.extend((target, error) for error in errors)
+            label = SUMMARY_NAMES.get(name, name.replace("_", " ").capitalize())
+            summary.extend((target, f"{label}: {error}") for error in errors)
         return summary
 
 
