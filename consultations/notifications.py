@@ -155,18 +155,18 @@ def digest_record(*, clinician, day):
 
 
 def _write_and_enqueue(rows):
+    """Write the rows not written before and enqueue them after the commit; returns the new ones."""
     if not rows:
         return []
+    keys = [row.dedupe_key for row in rows]
     with transaction.atomic():
-        # ignore_conflicts: a repeated call must never break the booking it reports.
-        Notification.objects.bulk_create(rows, ignore_conflicts=True)
-        written = list(
-            Notification.objects.filter(
-                dedupe_key__in=[row.dedupe_key for row in rows], status=Notification.Status.PENDING
-            ).order_by("pk")
-        )
-        ids = [row.pk for row in written]
-        transaction.on_commit(partial(notifications_enqueue, ids))
+        existing = set(Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
+        new = [row for row in rows if row.dedupe_key not in existing]
+        # ignore_conflicts: a repeated call racing this one must never break the booking it reports.
+        Notification.objects.bulk_create(new, ignore_conflicts=True)
+        written = list(Notification.objects.filter(dedupe_key__in=[row.dedupe_key for row in new]).order_by("pk"))
+        if written:
+            transaction.on_commit(partial(notifications_enqueue, [row.pk for row in written]))
     return written
 
 
