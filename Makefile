@@ -39,7 +39,7 @@ run: setup ## Set up, then serve the site at http://127.0.0.1:8000 (PORT=8001 fo
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 worker: $(STAMP) ## Start a Celery worker and beat (needs REDIS_URL)
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/celery -A thrive worker --beat --loglevel=info
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/celery -A thrive worker --beat --schedule var/celerybeat-schedule --loglevel=info
 
 test: $(STAMP) static/css/thrive.css ## Run the whole test suite
 	SECRET_KEY=$${SECRET_KEY:-insecure-test-only-key} $(BIN)/pytest $(PYTEST_ARGS)
