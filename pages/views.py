@@ -18,7 +18,7 @@ def _can_preview(request):
 @cache_whole_page
 def home(request):
     page = page_get(slug=HOME_SLUG, include_drafts=_can_preview(request))
-    clinicians = Clinician.objects.active().accepting().order_by("display_order", "full_name")
+    clinicians = Clinician.objects.active().accepting().for_cards()
     return render(request, "pages/home.html", {"page": page, "accepting_clinicians": clinicians})
 
 

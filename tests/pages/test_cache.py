@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 from pages.models import SiteSettings
 from tests.pages.factories import AnnouncementFactory, PageFactory, SectionFactory
@@ -112,3 +113,23 @@ def test_a_cache_outage_degrades_to_rendering_the_page(client, content_page, set
 
     assert response.status_code == 200
     assert "More than 250 trials." in response.content.decode()
+
+
+def test_home_page_queries_do_not_grow_with_the_clinicians_listed(client, site_settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.clinicians.factories import ClinicianFactory
+
+    PageFactory(slug="home", title="Welcome")
+    ClinicianFactory(accepting_new_clients=True)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/")
+    ClinicianFactory.create_batch(9, accepting_new_clients=True)
+    cache.clear()
+
+    with CaptureQueriesContext(connection) as ten:
+        html = client.get("/").content.decode()
+
+    assert html.count('<article class="clinician-card') == 10
+    assert len(ten.captured_queries) == len(one.captured_queries)

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from clinicians.models import Clinician
+from consultations.models import TimeOff
 from pages.models import Announcement, Page, Section, SiteSettings
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +22,7 @@ def test_seed_demo_loads_the_practice_content(client):
     assert {"privacy", "fees", "ipt-in-seattle"} <= slugs
     assert Clinician.objects.active().accepting().filter(full_name="Maricor Coquia").exists()
     assert Announcement.objects.current().first().link_url == "/clinicians/maricor-coquia/"
+    assert TimeOff.objects.filter(clinician__isnull=True, starts_on="2026-11-26").exists()
     home = client.get("/").content.decode()
     assert "Maricor Coquia" in home
 

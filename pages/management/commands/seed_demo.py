@@ -4,7 +4,7 @@ from django.utils.text import slugify
 
 from clinicians import demo_content as clinician_demo
 from clinicians.models import Clinician, Specialty
-from consultations.models import ConsultationHours, ConsultationSettings
+from consultations.models import ConsultationHours, ConsultationSettings, TimeOff
 from pages import demo_content as page_demo
 from pages.models import Announcement, Page, Section, SiteSettings
 
@@ -42,6 +42,13 @@ class Command(BaseCommand):
                         clinician=clinician, weekday=weekday, starts_at=starts_at, ends_at=ends_at
                     )
                 created.append(f"clinician {clinician.full_name}")
+
+        if not TimeOff.objects.filter(clinician__isnull=True).exists():
+            TimeOff.objects.bulk_create(
+                TimeOff(starts_on=starts_on, ends_on=ends_on, reason=reason)
+                for reason, starts_on, ends_on in page_demo.HOLIDAYS
+            )
+            created.append("practice holidays")
 
         if not Announcement.objects.exists():
             Announcement.objects.create(**page_demo.ANNOUNCEMENT)
