@@ -7,13 +7,14 @@ under var/test-artifacts/ (see the --output/--tracing/--screenshot options in
 pyproject.toml).
 """
 
+import importlib
 import io
 import os
 import shutil
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
 # Playwright's sync API keeps an event loop running in the test's thread, which
@@ -34,8 +35,6 @@ CHROMIUM_LAUNCH_ARGS = [
     "--no-first-run",
     "--no-default-browser-check",
 ]
-
-STAFF_PASSWORD = "a-long-front-desk-password"
 
 
 def chromium_path():
@@ -83,6 +82,13 @@ def width(request):
 
 
 @pytest.fixture
+def page(page):
+    # Fail in seconds, not Playwright's default 30, when something never appears.
+    page.set_default_timeout(10_000)
+    return page
+
+
+@pytest.fixture
 def sized_page(page, width):
     page.set_viewport_size(WIDTHS[width])
     return page
@@ -95,10 +101,14 @@ def demo_content(transactional_db):
 
 
 @pytest.fixture
-def front_desk_user(transactional_db):
-    user = get_user_model().objects.create_user(
-        username="frontdesk", email="frontdesk@thrive.example", password=STAFF_PASSWORD, is_staff=True
-    )
-    user.is_superuser = True
-    user.save()
-    return user
+def staff_groups(transactional_db):
+    """The Front desk and Clinicians groups, which a data migration makes and a live-server test's flush removes."""
+    staff_groups_migration = importlib.import_module("clinicians.migrations.0003_staff_groups")
+    for name, spec in staff_groups_migration.GROUPS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            for app_label, models in spec.items()
+            for model, actions in models.items()
+            for codename in staff_groups_migration._codenames(model, actions)
+        )
