@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -23,6 +24,8 @@ if DEBUG:
     SECRET_KEY = env("SECRET_KEY", default="django-insecure-development-only-key-do-not-deploy")
 else:
     SECRET_KEY = env("SECRET_KEY")
+    if not SECRET_KEY.strip():
+        raise ImproperlyConfigured("Set SECRET_KEY: production has no default (see .env.example).")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
