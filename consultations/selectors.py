@@ -3,6 +3,7 @@
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -37,17 +38,18 @@ class Slot:
     starts_at: datetime.datetime  # UTC
     clinician_ids: tuple = field(default=())
 
-    @property
+    # Worked out once: the slot page shows hundreds of slots.
+    @cached_property
     def key(self):
         return slot_key(self.starts_at)
 
-    @property
+    @cached_property
     def local_start(self):
         return local(self.starts_at)
 
-    @property
+    @cached_property
     def time_label(self):
-        return format_time(self.starts_at)
+        return format_time(self.local_start)
 
     @property
     def label(self):
@@ -59,7 +61,7 @@ class SlotDay:
     day: datetime.date
     slots: list
 
-    @property
+    @cached_property
     def label(self):
         return format_day(self.day)
 
@@ -77,12 +79,25 @@ def _wall_clock_starts(day, starts_at, ends_at, call, step):
     """
     moment = datetime.datetime.combine(day, starts_at)
     last_end = datetime.datetime.combine(day, ends_at)
+    first_offset = moment.replace(tzinfo=PRACTICE_TZ).utcoffset()
+    if first_offset == last_end.replace(tzinfo=PRACTICE_TZ).utcoffset() and not _has_transition(day):
+        # The usual day: one offset for the whole window, so plain arithmetic is exact.
+        while moment + call <= last_end:
+            yield (moment - first_offset).replace(tzinfo=UTC)
+            moment += step
+        return
     while moment + call <= last_end:
-        aware = moment.replace(tzinfo=PRACTICE_TZ)
-        as_utc = aware.astimezone(UTC)
+        as_utc = moment.replace(tzinfo=PRACTICE_TZ).astimezone(UTC)
         if as_utc.astimezone(PRACTICE_TZ).replace(tzinfo=None) == moment:
             yield as_utc
         moment += step
+
+
+def _has_transition(day):
+    """True on the two days a year the clocks change."""
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=PRACTICE_TZ).utcoffset()
+    end = datetime.datetime.combine(day, datetime.time.max, tzinfo=PRACTICE_TZ).utcoffset()
+    return start != end
 
 
 def open_slots(*, clinician=None, now=None, on_date=None, exclude=None, settings=None):

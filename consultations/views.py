@@ -42,7 +42,13 @@ def book(request):
     slug = request.GET.get("clinician", "")
     clinician = bookable_clinician(slug)
     days = slots_by_day(open_slots(clinician=clinician))
-    context = {"days": days, "clinician": clinician, "unknown_clinician": bool(slug) and clinician is None}
+    context = {
+        "days": days,
+        "clinician": clinician,
+        "unknown_clinician": bool(slug) and clinician is None,
+        "details_url": reverse("consultations:details"),
+        "clinician_query": f"&clinician={clinician.slug}" if clinician else "",
+    }
     return render(request, "consultations/slots.html", context)
 
 

@@ -398,3 +398,25 @@ def test_csrf_failure_shows_a_page_in_the_site_design(mari):
     assert response.status_code == 403
     assert "Please try that again" in response.content.decode()
     assert not Consultation.objects.exists()
+
+
+def test_behind_a_trusted_proxy_the_limit_follows_the_forwarded_address(mari, settings):
+    from django.test import RequestFactory
+
+    from thrive.net import client_address
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+    assert client_address(request) == "203.0.113.7"  # the hop our proxy added, not what the client wrote
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_address(request) == "10.0.0.1"
+
+
+def test_forwarded_addresses_are_ignored_without_a_trusted_proxy(mari):
+    ConsultationHoursFactory(clinician=mari, weekday=1, starts_at=datetime.time(9), ends_at=datetime.time(17))
+    for n in range(5):
+        # A client can write anything in X-Forwarded-For; with no proxy of ours it must not dodge the limit.
+        client = Client(REMOTE_ADDR="203.0.113.8", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+        assert book(client, phone=f"206-555-01{n:02d}", email="", slot=f"20260303T{17 + n}00Z").status_code == 302
+    refused = book(Client(REMOTE_ADDR="203.0.113.8", HTTP_X_FORWARDED_FOR="192.0.2.1"), phone="206-555-0170")
+    assert refused.status_code == 429
