@@ -281,14 +281,14 @@ def notification_send(*, notification_id, last_try=False):
 def notifications_requeue_stale(*, older_than=None, limit=500):
     """Enqueue again the rows still waiting a while after they were due (a lost task, a broker that was down).
 
-    Each row's due time moves to now as it is enqueued, so a backed-up queue gets
-    one more copy per sweep interval, not one per minute. Returns how many.
+    Each row's due time moves to now as it is enqueued, so while the queue is backed
+    up a row gets one more copy every few minutes, not one per sweep. Returns how many.
     """
     older_than = older_than if older_than is not None else timedelta(minutes=settings.NOTIFICATION_STALE_MINUTES)
     now = timezone.now()
-    stale = list(Notification.objects.due(now - older_than).order_by("next_attempt_at").values_list("pk", flat=True))
+    stale = Notification.objects.due(now - older_than).order_by("next_attempt_at").values_list("pk", flat=True)
     ids = []
-    for pk in stale[:limit]:
+    for pk in list(stale[:limit]):
         claimed = Notification.objects.filter(pk=pk).due(now - older_than).update(next_attempt_at=now)
         if claimed:
             ids.append(pk)

@@ -11,8 +11,17 @@ class NotificationInline(admin.TabularInline):
     model = Notification
     extra = 0
     can_delete = False
-    fields = ["event", "recipient_role", "status", "attempts", "created_at", "sent_at", "last_error"]
+    verbose_name_plural = "emails about this consultation"
+    fields = ["event_label", "recipient_label", "status", "attempts", "created_at", "sent_at", "last_error"]
     readonly_fields = fields
+
+    @admin.display(description="about")
+    def event_label(self, notification):
+        return _label(Event, notification.event)
+
+    @admin.display(description="to")
+    def recipient_label(self, notification):
+        return _label(Role, notification.recipient_role)
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -163,7 +163,7 @@ def test_each_clinician_gets_a_list_of_tomorrows_calls_without_client_details(ru
 
     assert sorted(m.to[0] for m in mail.outbox) == ["mari@thrive.example", "sam@thrive.example"]
     [digest] = [m for m in mail.outbox if m.to == ["mari@thrive.example"]]
-    assert digest.subject == "Your consultation calls for Thursday, March 12: 2"
+    assert digest.subject == "2 consultation calls for you on Thursday, March 12"
     assert digest.body.index("9:15 AM") < digest.body.index("4:45 PM")
     assert "11:00 AM" not in digest.body
     assert first.reference in digest.body and second.reference in digest.body
@@ -315,3 +315,16 @@ def test_clinicians_cannot_open_the_outbox(client, failed_and_sent):
     response = client.get(reverse("admin:consultations_notification_changelist"))
 
     assert response.status_code == 403
+
+
+def test_each_consultation_shows_its_emails_and_their_state(client, failed_and_sent):
+    client.force_login(front_desk_user())
+    consultation = failed_and_sent[Role.CLIENT].consultation
+
+    response = client.get(reverse("admin:consultations_consultation_change", args=[consultation.pk]))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Emails about this consultation" in page
+    assert page.count("New booking") >= 3
+    assert "Mailbox busy" in page
