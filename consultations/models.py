@@ -1,5 +1,6 @@
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -84,6 +85,10 @@ class ConsultationHours(models.Model):
     def __str__(self):
         return f"{self.get_weekday_display()} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
 
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": "The end must be later than the start."})
+
 
 class TimeOff(models.Model):
     """Days off for one clinician, or for the whole practice (holidays) when no clinician is chosen."""
@@ -111,6 +116,10 @@ class TimeOff(models.Model):
     def __str__(self):
         who = self.clinician or "Whole practice"
         return f"{who}: {self.starts_on} to {self.ends_on}"
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The last day off can't be before the first."})
 
 
 class ConsultationQuerySet(models.QuerySet):

@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from consultations.calendar import consultation_ics
@@ -37,6 +38,7 @@ SESSION_TOKENS = "consultation_tokens"
 
 
 @require_safe
+@never_cache  # The open times change with every booking; a stale copy would offer taken times.
 def book(request):
     """The open times, grouped by day, for the first available clinician or the one asked for."""
     slug = request.GET.get("clinician", "")
@@ -157,6 +159,9 @@ def callback(request):
     return render(request, "consultations/callback.html", {"form": form, "clinician": clinician})
 
 
+# The private pages below carry a client's details: never_cache keeps them out of shared caches.
+
+
 def _consultation_or_404(token):
     consultation = consultation_from_token(token)
     if consultation is None:
@@ -174,6 +179,7 @@ def _can_change(consultation, now=None):
 
 
 @require_safe
+@never_cache
 def manage(request, token):
     """A booking's private page: its current state, the calendar file, and the ways to change it."""
     consultation = _consultation_or_404(token)
@@ -189,6 +195,7 @@ def manage(request, token):
 
 
 @require_safe
+@never_cache
 def calendar_file(request, token):
     """The call as an .ics file for the visitor's calendar."""
     consultation = _consultation_or_404(token)
@@ -203,6 +210,7 @@ def calendar_file(request, token):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
 def cancel(request, token):
     """Ask before cancelling; a second use of the link shows the booking as it stands."""
     consultation = _consultation_or_404(token)
@@ -220,6 +228,7 @@ def cancel(request, token):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
 def reschedule(request, token):
     """Choose another open time with the same clinician; the old time is released in the same step."""
     consultation = _consultation_or_404(token)

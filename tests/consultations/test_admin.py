@@ -322,3 +322,13 @@ def test_consultation_page_includes_the_outbox(client, mari):
     html = client.get(change_url(call)).content.decode()
     assert "notifications-TOTAL_FORMS" in html
     assert "Open the page the client sees" in html
+
+
+def test_hours_that_end_before_they_start_are_explained(desk, mari):
+    response = desk.post(
+        reverse("admin:consultations_consultationhours_add"),
+        {"clinician": mari.pk, "weekday": 2, "starts_at": "15:00", "ends_at": "09:00"},
+    )
+    assert response.status_code == 200
+    assert "The end must be later than the start." in response.content.decode()
+    assert "Constraint" not in response.content.decode()

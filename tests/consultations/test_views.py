@@ -420,3 +420,9 @@ def test_forwarded_addresses_are_ignored_without_a_trusted_proxy(mari):
         assert book(client, phone=f"206-555-01{n:02d}", email="", slot=f"20260303T{17 + n}00Z").status_code == 302
     refused = book(Client(REMOTE_ADDR="203.0.113.8", HTTP_X_FORWARDED_FOR="192.0.2.1"), phone="206-555-0170")
     assert refused.status_code == 429
+
+
+def test_private_pages_are_kept_out_of_shared_caches(client, mari):
+    location = book(client)["Location"]
+    for url in (location, location + "cancel/", location + "reschedule/", location + "calendar.ics", BOOK):
+        assert "private" in client.get(url)["Cache-Control"], url
