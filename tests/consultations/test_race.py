@@ -14,7 +14,9 @@ from consultations.models import Consultation
 from tests.consultations.factories import ClinicianFactory, ConsultationHoursFactory
 from tests.pages.factories import PageFactory, SiteSettingsFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
+# serialized_rollback starts each race from the migrated data (e.g. the staff groups) even after another
+# transactional test has flushed the database.
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.postgres]
 
 PT = ZoneInfo("America/Los_Angeles")
 RACERS = 8
