@@ -114,13 +114,21 @@ class StaffSecurityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_staff:
+        if self._is_staff(request):
             # A sliding expiry: every request restarts the idle clock.
             request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
-            if two_factor_required(user) and not self._always_allowed(request.path):
+            if two_factor_required(request.user) and not self._always_allowed(request.path):
                 return redirect(f"{reverse('two_factor')}?{urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})}")
-        return self.get_response(request)
+        response = self.get_response(request)
+        if self._is_staff(request):
+            # The sign-in request itself: the user was anonymous when it arrived.
+            request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+        return response
+
+    @staticmethod
+    def _is_staff(request):
+        user = getattr(request, "user", None)
+        return user is not None and user.is_authenticated and user.is_staff
 
     @staticmethod
     def _always_allowed(path):

@@ -41,3 +41,18 @@ def test_the_session_cookie_is_secure_and_hidden_from_script(client, staff):
     cookie = response.cookies["sessionid"]
     assert cookie["secure"]
     assert cookie["httponly"]
+
+
+def test_the_idle_clock_starts_at_sign_in(client, staff, settings):
+    idle = datetime.timedelta(seconds=settings.STAFF_SESSION_IDLE_SECONDS)
+    with time_machine.travel(START, tick=False):
+        response = client.post(reverse("admin:login"), {"username": "frontdesk", "password": "a-long-passphrase-here"})
+        assert response.status_code == 302
+        assert response.cookies["sessionid"]["max-age"] == settings.STAFF_SESSION_IDLE_SECONDS
+    with time_machine.travel(START + idle + datetime.timedelta(minutes=1), tick=False):
+        assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_visitors_get_no_session_at_all(client, db):
+    response = client.get("/clinicians/")
+    assert "sessionid" not in response.cookies
