@@ -36,7 +36,11 @@ class RequestSummaryFilter(logging.Filter):
             if hasattr(record, name):
                 delattr(record, name)
         # Format the message now, so arguments (a path, say) are redacted before any handler sees them.
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            # A malformed call must still log something, never raise from logging itself.
+            message = str(record.msg)
         record.msg = redact_tokens(message)
         record.args = None
         return True
