@@ -63,6 +63,21 @@ def mask_personal_value(value):
     return MASKED if value not in ("", "None") else value
 
 
+def audit_record_update(*, instance, changes):
+    """Add a change made with ``QuerySet.update()`` (which auditlog never sees) to the instance's audit history.
+
+    ``changes`` maps a field name to its ``(old, new)`` values; the actor is the signed-in staff member
+    of the current request, as for every other entry.
+    """
+    from auditlog.models import LogEntry
+
+    return LogEntry.objects.log_create(
+        instance,
+        action=LogEntry.Action.UPDATE,
+        changes={field: [str(old), str(new)] for field, (old, new) in changes.items()},
+    )
+
+
 # -- Sign-in record ------------------------------------------------------------
 
 

@@ -123,3 +123,17 @@ def test_the_history_is_visible_to_the_front_desk_in_the_admin(front_desk_client
     response = front_desk_client.get(reverse("admin:auditlog_logentry_changelist"))
     assert response.status_code == 200
     assert consultation.reference in response.content.decode()
+
+
+def test_a_status_change_made_with_update_can_be_added_to_the_history(front_desk_client):
+    from auditlog.context import set_actor
+
+    from thrive.admin_security import audit_record_update
+
+    consultation = ConsultationFactory(status="confirmed")
+    with set_actor(front_desk_client.user):
+        type(consultation).objects.filter(pk=consultation.pk).update(status="called")
+        audit_record_update(instance=consultation, changes={"status": ("confirmed", "called")})
+    entry = LogEntry.objects.get_for_object(consultation).get(action=LogEntry.Action.UPDATE)
+    assert entry.changes_dict == {"status": ["confirmed", "called"]}
+    assert entry.actor == front_desk_client.user
