@@ -134,8 +134,10 @@ def test_visitor_reschedules_and_then_cancels_from_the_emailed_link(sized_page, 
     # Later, in a fresh browser session, from the email.
     context.clear_cookies()
     page.goto(manage_path)
+    assert axe_violations(page) == []
     page.get_by_role("link", name="Change the time").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Change the time of your call")
+    assert axe_violations(page) == []
     new_time = page.locator("#slot-choices .slot-option").nth(1)
     new_time_label = new_time.inner_text()
     new_time.click()
@@ -147,6 +149,7 @@ def test_visitor_reschedules_and_then_cancels_from_the_emailed_link(sized_page, 
 
     page.get_by_role("link", name="Cancel the call").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Cancel your call?")
+    assert axe_violations(page) == []
     page.get_by_role("button", name="Yes, cancel the call").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("This call is cancelled")
     assert Consultation.objects.get().status == Consultation.Status.CANCELLED

@@ -10,8 +10,12 @@ import pytest
 from django.core.management import call_command
 from django.test import RequestFactory
 
+from clinicians.models import Clinician
+from consultations.selectors import open_slots
+from consultations.tokens import consultation_token
 from pages.views import csrf_failure, server_error
 from tests.browser.public import NOT_FOUND_PATH, public_paths
+from tests.consultations.factories import ConsultationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +65,20 @@ def test_every_public_page_is_valid_html(client, vnu, tmp_path):
         response = client.get(path)
         assert response.status_code == (404 if path == NOT_FOUND_PATH else 200), path
         save(tmp_path, f"{number:02d}{path.replace('/', '_').replace('?', '_')}", response)
+
+    slot = open_slots()[0]
+    response = client.post(
+        "/consultation/details/", {"slot": slot.key, "first_name": "Sam", "phone": "12345", "form_token": "t" * 20}
+    )
+    assert b"error-summary" in response.content
+    save(tmp_path, "booking-form-with-errors", response)
+
+    consultation = ConsultationFactory(clinician=Clinician.objects.first(), starts_at=slot.starts_at)
+    token = consultation_token(consultation)
+    for step in ("", "reschedule/", "cancel/"):
+        response = client.get(f"/consultation/{token}/{step}")
+        assert response.status_code == 200
+        save(tmp_path, f"booking-private-page-{step.strip('/') or 'details'}", response)
 
     request = RequestFactory().get("/")
     save(tmp_path, "server-error", server_error(request))
