@@ -166,3 +166,10 @@ def test_the_crisis_notice_names_988_911_and_the_king_county_line(client, seeded
     body = client.get("/").content.decode()
     for number in ("988", "911", "206-461-3222"):
         assert number in body
+
+
+def test_robots_txt_does_not_reveal_the_admin_path(client, seeded, settings):
+    settings.ADMIN_URL = "office-7f3k/"
+    body = client.get("/robots.txt").content.decode()
+    assert "office-7f3k" not in body
+    assert "Disallow: /consultation/" in body
