@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerConnectionError
 
 from consultations.models import Consultation, ConsultationSettings, Notification
 
@@ -174,13 +175,16 @@ def notifications_enqueue(notification_ids):
     """Hand these rows to the workers. Never raises: a row that can't be enqueued waits for the sweeper."""
     from consultations.tasks import send_notification
 
-    for notification_id in notification_ids:
+    for position, notification_id in enumerate(notification_ids):
         try:
             send_notification.delay(notification_id)
-        except Exception:  # noqa: BLE001 - a broker or mail fault must never reach the booking page
-            log.warning(
-                "Could not enqueue notification %s now; the sweeper will pick it up.", notification_id, exc_info=True
-            )
+        except (BrokerConnectionError, OSError):
+            # The broker is down: trying the rest would only keep the client waiting longer.
+            waiting = notification_ids[position:]
+            log.warning("Broker unreachable; notifications %s wait for the sweeper.", waiting, exc_info=True)
+            return
+        except Exception:  # noqa: BLE001 - whatever goes wrong here must never reach the booking page
+            log.exception("Could not enqueue notification %s; the sweeper will pick it up.", notification_id)
 
 
 @dataclass(frozen=True)
