@@ -11,9 +11,11 @@
 import logging
 from contextlib import suppress
 from datetime import timedelta
+from importlib import import_module
 
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -222,6 +224,8 @@ def consultations_erase_expired(*, now=None):
         consultation_erase_personal_data(consultation=consultation, reason=Reason.RETENTION)
         erased += 1
     privacy_requests_erase_expired(now=now)
+    # Expired sessions can still hold a visitor's booking links; Django never removes them by itself.
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
     if erased:
         log.info("retention sweep erased consultations", extra={"count": erased})
     return erased

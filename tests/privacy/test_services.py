@@ -260,3 +260,19 @@ def test_answered_privacy_requests_lose_the_askers_details_after_the_retention_p
     assert (request.full_name, request.email) == ("", "")
     assert request.kind == PrivacyRequest.Kind.ACCESS
     assert still_open.full_name == "Kim Doe"
+
+
+def test_the_retention_sweep_removes_expired_sessions():
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+
+    with time_machine.travel(NOW - datetime.timedelta(days=30), tick=False):
+        old = SessionStore()
+        old["consultation_tokens"] = ["a-booking-link"]
+        old.set_expiry(60)
+        old.create()
+    with time_machine.travel(NOW, tick=False):
+        current = SessionStore()
+        current.create()
+        consultations_erase_expired()
+    assert list(Session.objects.values_list("session_key", flat=True)) == [current.session_key]
