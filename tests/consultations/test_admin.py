@@ -332,3 +332,8 @@ def test_hours_that_end_before_they_start_are_explained(desk, mari):
     assert response.status_code == 200
     assert "The end must be later than the start." in response.content.decode()
     assert "Constraint" not in response.content.decode()
+
+
+def test_the_queue_links_to_todays_calls(desk):
+    html = desk.get(reverse(CHANGELIST)).content.decode()
+    assert f'href="{reverse("admin:consultations_consultation_today")}"' in html
