@@ -276,3 +276,20 @@ def test_the_retention_sweep_removes_expired_sessions():
         current.create()
         consultations_erase_expired()
     assert list(Session.objects.values_list("session_key", flat=True)) == [current.session_key]
+
+
+def test_the_front_desk_hears_of_a_new_request_without_the_persons_details(
+    site_settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), time_machine.travel(NOW, tick=False):
+        request = privacy_request_create(
+            kind=PrivacyRequest.Kind.DELETE, full_name="Sam Lee", email="sam@example.com", details="Booked in May"
+        )
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == [site_settings.front_desk_email]
+    assert message.subject == f"Privacy request {request.reference}: answer by July 16"
+    assert "Delete my data" in message.body
+    assert f"/consultations/privacyrequest/{request.pk}/change/" in message.body
+    for detail in ("Sam", "sam@example.com", "Booked in May"):
+        assert detail not in message.body
