@@ -17,6 +17,7 @@ from importlib import import_module
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
@@ -126,8 +127,8 @@ def consultation_personal_data(*, consultation):
     history = [
         {
             "when": _local(entry.timestamp),
-            "what": entry.get_action_display(),
-            "fields": ", ".join(sorted(entry.changes_dict)) if entry.changes_dict else "",
+            "what": HISTORY_ACTIONS.get(entry.action, entry.get_action_display()),
+            "fields": ", ".join(sorted(_field_label(name) for name in entry.changes_dict or {})),
         }
         for entry in LogEntry.objects.get_for_object(consultation).order_by("timestamp")
     ]
@@ -139,6 +140,22 @@ def consultation_personal_data(*, consultation):
         "messages": messages,
         "history": history,
     }
+
+
+HISTORY_ACTIONS = {
+    LogEntry.Action.CREATE: "Booked",
+    LogEntry.Action.UPDATE: "Changed",
+    LogEntry.Action.DELETE: "Deleted",
+    LogEntry.Action.ACCESS: "Opened by our staff",
+}
+
+
+def _field_label(name):
+    try:
+        field = Consultation._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    return str(getattr(field, "verbose_name", name))
 
 
 def _display(consultation, name):

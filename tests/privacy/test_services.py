@@ -72,6 +72,15 @@ def test_access_export_lists_every_personal_field_the_client_gave():
     assert [m["to"] for m in data["messages"]] == [consultation.email]
 
 
+def test_access_export_tells_the_history_in_plain_words():
+    consultation = ConsultationFactory()
+    consultation.internal_notes = "Called once"
+    consultation.save()
+    history = consultation_personal_data(consultation=consultation)["history"]
+    assert [(entry["what"], entry["fields"]) for entry in history][-1] == ("Changed", "internal notes")
+    assert history[0]["what"] == "Booked"
+
+
 def test_erasure_blanks_personal_fields_and_keeps_the_anonymous_record():
     consultation = ConsultationFactory(
         starts_at=NOW - datetime.timedelta(days=3),
