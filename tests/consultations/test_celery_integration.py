@@ -1,7 +1,7 @@
 """A real booking through a real Celery worker (Redis) to a real SMTP server on loopback, and the faults in between.
 
-These run only with REDIS_URL (as `.ci/run` does). The worker runs in a thread of this
-process and reads committed rows, so the tests use transactional database access.
+These run only with REDIS_URL and a database server (as `.ci/run` does). The worker runs in a
+thread of this process and reads committed rows, so the tests use transactional database access.
 """
 
 import asyncio
@@ -36,6 +36,11 @@ pytestmark = [
     pytest.mark.redis,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs a real Redis: set REDIS_URL"),
+    pytest.mark.skipif(
+        connection.vendor == "sqlite",
+        reason="a worker thread beside the test needs a real database server: SQLite's shared in-memory "
+        "test database locks whole tables between threads. Set DATABASE_URL, as .ci/run does.",
+    ),
 ]
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
