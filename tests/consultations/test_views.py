@@ -426,3 +426,15 @@ def test_private_pages_are_kept_out_of_shared_caches(client, mari):
     location = book(client)["Location"]
     for url in (location, location + "cancel/", location + "reschedule/", location + "calendar.ics", BOOK):
         assert "private" in client.get(url)["Cache-Control"], url
+
+
+def test_rescheduling_with_no_other_open_times_says_to_call(client, mari):
+    location = book(client, slot="20260302T1845Z")
+    for minute in (0, 15, 30):
+        ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, minute))
+    for week in (9, 16):
+        for minute in (0, 15, 30, 45):
+            ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, week, 10, minute))
+    html = client.get(location["Location"] + "reschedule/").content.decode()
+    assert "There are no other open times right now" in html
+    assert "Your current time is still booked" in html
