@@ -40,4 +40,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 CMD ["python", "-m", "thrive.health"]
 
 # No access log: paths can hold a booking's private link. Errors still go to stdout as JSON.
-CMD ["sh", "-c", "exec gunicorn thrive.wsgi --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --timeout 30 --max-requests 1000 --max-requests-jitter 100 --worker-tmp-dir /dev/shm"]
+CMD ["sh", "-c", "exec gunicorn thrive.wsgi --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --timeout 30 --max-requests 1000 --max-requests-jitter 100 --worker-tmp-dir /dev/shm --no-control-socket"]
