@@ -83,24 +83,6 @@ def _template_name(notification):
     return f"{TEMPLATE_DIR}/{notification.event}_{audience}"
 
 
-def _previous_starts_at(notification):
-    """The time this recipient was last told about, for "moved from … to …"."""
-    earlier = (
-        type(notification)
-        .objects.filter(
-            consultation_id=notification.consultation_id,
-            to_email=notification.to_email,
-            created_at__lt=notification.created_at,
-            call_starts_at__isnull=False,
-        )
-        .exclude(call_starts_at=notification.call_starts_at)
-        .exclude(event__in=[Event.REMINDER])
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-    return earlier.call_starts_at if earlier else None
-
-
 def _digest_calls(notification):
     starts, ends = day_bounds(notification.digest_date)
     calls = (
@@ -149,8 +131,12 @@ def notification_context(notification):
         "reference": consultation.reference,
         "clinician_name": clinician.full_name if clinician else "",
     }
-    previous = _previous_starts_at(notification)
-    context |= {"previous_when_text": spoken_time(previous), "previous_when_short": short_time(previous)}
+    previous = notification.previous_call_starts_at
+    context |= {
+        "previous_when_text": spoken_time(previous),
+        "previous_when_short": short_time(previous),
+        "previous_clinician_name": notification.previous_clinician.full_name if notification.previous_clinician else "",
+    }
     if notification.recipient_role == Role.CLIENT:
         context |= {
             "name": consultation.display_name,

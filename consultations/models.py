@@ -267,6 +267,17 @@ class Notification(models.Model):
     call_starts_at = models.DateTimeField(
         null=True, blank=True, help_text="The call's time when the message was written (messages say this time)."
     )
+    previous_call_starts_at = models.DateTimeField(
+        null=True, blank=True, help_text="For a moved call: the time it was at before, as the message says."
+    )
+    previous_clinician = models.ForeignKey(
+        Clinician,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="For a call given to another clinician: who had it before.",
+    )
     digest_date = models.DateField(null=True, blank=True, help_text="Daily lists: the day the list is for.")
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -77,12 +77,25 @@ def _previous_clinician(consultation):
     last = (
         Notification.objects.filter(consultation=consultation, recipient_role=Role.CLINICIAN, clinician__isnull=False)
         .select_related("clinician")
-        .order_by("-created_at", "-pk")
+        .order_by("-pk")
         .first()
     )
     if last is None or last.clinician_id == consultation.clinician_id:
         return None
     return last.clinician
+
+
+def _previous_starts_at(consultation):
+    """The time people were last told this call was at, when it has since moved."""
+    last = (
+        Notification.objects.filter(consultation=consultation, call_starts_at__isnull=False)
+        .exclude(event=Event.REMINDER)
+        .order_by("-pk")
+        .first()
+    )
+    if last is None or last.call_starts_at == consultation.starts_at:
+        return None
+    return last.call_starts_at
 
 
 def _recipient(consultation, role):
@@ -122,6 +135,10 @@ def notifications_record(*, consultation, event):
     was already written for the same change (a repeated call) is not written twice.
     """
     event = Event(event)
+    # What the call was before this change, read before this change's rows exist.
+    moved = event in (Event.RESCHEDULED, Event.PRACTICE_MOVED)
+    previous_starts_at = _previous_starts_at(consultation) if moved else None
+    previous_clinician = _previous_clinician(consultation) if moved else None
     rows = []
     for role in RECIPIENTS[event]:
         recipient = _recipient(consultation, role)
@@ -136,6 +153,8 @@ def notifications_record(*, consultation, event):
                 recipient_role=role,
                 to_email=to_email,
                 call_starts_at=consultation.starts_at,
+                previous_call_starts_at=previous_starts_at,
+                previous_clinician=previous_clinician,
                 dedupe_key=_dedupe_key(consultation, event, role, clinician)[:200],
             )
         )
@@ -239,7 +258,7 @@ def notification_send(*, notification_id, last_try=False):
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("consultation__clinician", "clinician")
+            .select_related("consultation__clinician", "clinician", "previous_clinician")
             # A second of slack: a retry fires by the same clock that set its due time.
             .filter(pk=notification_id)
             .due(now + timedelta(seconds=1))

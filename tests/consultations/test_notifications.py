@@ -252,9 +252,43 @@ def test_when_the_practice_moves_a_call_to_another_clinician_both_clinicians_hea
     assert sorted(m.to[0] for m in mail.outbox) == ["mari@thrive.example", "river@example.com", "sam@thrive.example"]
     assert "no longer on your list" in sent_to("mari@thrive.example")[0].body
     assert "Sam Ortiz" in sent_to("mari@thrive.example")[0].body
+    assert sent_to("sam@thrive.example")[0].subject.startswith("Call given to you")
+    assert "which was with Mari Tanaka" in sent_to("sam@thrive.example")[0].body
     client = sent_to("river@example.com")[0]
     assert "which was Tuesday, March 10, 2026 at 3:15 PM" in client.body
+    assert "Sam Ortiz will call you instead of Mari Tanaka" in client.body
     assert "Wednesday, March 11, 2026 at 9:30 AM" in client.body
+    assert client.attachments
+
+
+def test_a_call_given_to_another_clinician_at_the_same_time_says_only_that(record):
+    consultation = booking()
+    record(consultation, Event.BOOKED)
+    mail.outbox.clear()
+
+    consultation.clinician = ClinicianFactory(full_name="Sam Ortiz", alert_email="sam@thrive.example")
+    consultation.save()
+    record(consultation, Event.PRACTICE_MOVED)
+
+    client = sent_to("river@example.com")[0]
+    assert client.subject == "A change to your free consultation call on Tue, Mar 10, 3:15 PM"
+    assert "Sam Ortiz will call you instead of Mari Tanaka. The time stays the same." in client.body
+    assert "which was" not in client.body
+    assert "moved it from" not in sent_to("sam@thrive.example")[0].body
+
+
+def test_a_callback_request_given_a_time_is_a_new_call_for_the_clinician_and_a_booking_for_the_client(record):
+    consultation = booking(starts_at=None)
+    record(consultation, Event.CALLBACK_REQUESTED)
+    mail.outbox.clear()
+
+    consultation.starts_at = datetime.datetime(2026, 3, 11, 9, 30, tzinfo=PACIFIC)
+    consultation.save()
+    record(consultation, Event.PRACTICE_MOVED)
+
+    assert sent_to("mari@thrive.example")[0].subject.startswith("New consultation call: Wed, Mar 11, 9:30 AM")
+    client = sent_to("river@example.com")[0]
+    assert "We’ve found a time for your free consultation call." in client.body
     assert client.attachments
 
 
@@ -393,7 +427,7 @@ def test_every_message_is_valid_html(record, vnu, tmp_path):
     notification_send(notification_id=digest.pk)
 
     templates = {(n.event, n.recipient_role) for n in Notification.objects.filter(status=Notification.Status.SENT)}
-    assert len(templates) == 15  # every event, to every kind of recipient it has
+    assert len(templates) == 15  # every event, to every kind of recipient it has (one clinician here)
     for number, message in enumerate(mail.outbox):
         (tmp_path / f"{number:02d}.html").write_text(message.alternatives[0].content)
     assert check(vnu, tmp_path) == []
