@@ -131,6 +131,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# When the worker loses Redis mid-send, let the send finish and mark its row sent:
+# the redelivered copy then finds it sent. Cancelling could repeat a delivered message.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # Redis redelivers a task not acknowledged within the visibility timeout. The
 # longest mail retry wait (NOTIFICATION_RETRY_MAX_SECONDS) stays far below it.
 CELERY_BROKER_VISIBILITY_TIMEOUT_SECONDS = 60 * 60

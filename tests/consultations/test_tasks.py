@@ -250,6 +250,7 @@ def test_tasks_survive_a_dying_worker_and_retries_fit_inside_the_visibility_time
     assert conf.task_acks_late is True
     assert conf.task_reject_on_worker_lost is True
     assert conf.worker_prefetch_multiplier == 1
+    assert conf.worker_cancel_long_running_tasks_on_connection_loss is False
     assert conf.task_publish_retry_policy["max_retries"] <= 2
     assert conf.broker_transport_options["socket_connect_timeout"] <= 2
 
