@@ -98,7 +98,7 @@ def _previous_starts_at(consultation):
     return last.call_starts_at
 
 
-def _recipient(consultation, role):
+def _recipient(consultation, role, previous_clinician):
     """The (email, clinician) a role stands for on this consultation, or None when there is no one to tell."""
     if role == Role.CLIENT:
         if not consultation.email or consultation.erased_at:
@@ -107,7 +107,7 @@ def _recipient(consultation, role):
     if role == Role.FRONT_DESK:
         email = _front_desk_email()
         return (email, None) if email else None
-    clinician = consultation.clinician if role == Role.CLINICIAN else _previous_clinician(consultation)
+    clinician = consultation.clinician if role == Role.CLINICIAN else previous_clinician
     if clinician is None or not clinician.alert_email:
         return None
     return clinician.alert_email, clinician
@@ -141,7 +141,7 @@ def notifications_record(*, consultation, event):
     previous_clinician = _previous_clinician(consultation) if moved else None
     rows = []
     for role in RECIPIENTS[event]:
-        recipient = _recipient(consultation, role)
+        recipient = _recipient(consultation, role, previous_clinician)
         if recipient is None:
             continue
         to_email, clinician = recipient
