@@ -187,7 +187,11 @@ class Consultation(models.Model):
     consented_at = models.DateTimeField(null=True, blank=True)
     consent_policy_version = models.CharField(max_length=40, blank=True)
     form_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
-    internal_notes = models.TextField(blank=True, help_text="For staff only; never sent to anyone.")
+    internal_notes = models.TextField(
+        blank=True,
+        help_text="For staff only: never emailed. Write it as if the client may read it: "
+        "they can ask to see everything we hold about them.",
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

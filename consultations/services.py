@@ -7,6 +7,7 @@ from consultations.models import Consultation
 from consultations.notifications import Event, notifications_record
 from consultations.selectors import clinicians_by_fewest_upcoming, slot_lookup, upcoming_consultation_for
 from pages.selectors import privacy_policy_version
+from thrive.admin_security import audit_record_update
 
 Status = Consultation.Status
 
@@ -141,9 +142,11 @@ def consultation_cancel(*, consultation, by_practice=False, expected_status=None
     if not by_practice:
         changes = changes.exclude(starts_at__lte=now)
     with transaction.atomic():
+        previous_status = consultation.status
         if not changes.update(status=Status.CANCELLED, cancelled_at=now, updated_at=now):
             raise NotChangeable("This call can no longer be cancelled here.")
         consultation.refresh_from_db()
+        audit_record_update(instance=consultation, changes={"status": (previous_status, consultation.status)})
         event = Event.PRACTICE_CANCELLED if by_practice else Event.CANCELLED
         notifications_record(consultation=consultation, event=event)
     return consultation
@@ -174,7 +177,14 @@ def _move(*, consultation, clinician, starts_at, expected_starts_at, by_practice
                 Consultation.objects.filter(pk=current.pk).update(**fields)
         except IntegrityError:
             raise SlotUnavailable(just_taken=True) from None
+        before = {"clinician": current.clinician, "starts_at": current.starts_at, "status": current.status}
         current.refresh_from_db()
+        audit_record_update(
+            instance=current,
+            changes={
+                field: (old, getattr(current, field)) for field, old in before.items() if old != getattr(current, field)
+            },
+        )
         notifications_record(consultation=current, event=Event.PRACTICE_MOVED if by_practice else Event.RESCHEDULED)
     consultation.refresh_from_db()
     return consultation
@@ -209,4 +219,16 @@ def consultations_status_set(*, queryset, status, expected_status=None):
     allowed = set(STATUS_FROM[status])
     if expected_status is not None:
         allowed &= {expected_status}
-    return queryset.filter(status__in=allowed).update(status=status, updated_at=timezone.now())
+    with transaction.atomic():
+        # Lock just these rows (never the nullable side of a join) so the history names the status each left.
+        changing = list(
+            Consultation.objects.filter(pk__in=queryset.values("pk"), status__in=allowed)
+            .select_for_update(of=("self",))
+            .only("pk", "status", "reference")
+        )
+        count = Consultation.objects.filter(pk__in=[c.pk for c in changing], status__in=allowed).update(
+            status=status, updated_at=timezone.now()
+        )
+        for consultation in changing:
+            audit_record_update(instance=consultation, changes={"status": (consultation.status, status)})
+    return count

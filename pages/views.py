@@ -34,7 +34,7 @@ def page_detail(request, slug):
 @require_safe
 @cache_whole_page
 def robots_txt(request):
-    context = {"admin_url": settings.ADMIN_URL, "sitemap_url": f"{settings.SITE_URL}{reverse('sitemap')}"}
+    context = {"sitemap_url": f"{settings.SITE_URL}{reverse('sitemap')}"}
     return render(request, "robots.txt", context, content_type="text/plain; charset=utf-8")
 
 

@@ -32,6 +32,8 @@ def test_front_desk_can_manage_the_site_and_every_consultation():
         | crud("consultations", "consultationsettings", ["view", "change"])
         | crud("consultations", "notification", ["view", "change"])
         | crud("consultations", "privacyrequest", ["view", "add", "change"])
+        | {("auditlog", "view_logentry")}
+        | crud("axes", "accessattempt", ["view", "delete"])
     )
 
     assert perms("Front desk") == expected
