@@ -57,7 +57,7 @@ lock: ## Re-pin the dependencies after editing requirements/*.in
 	$(BIN)/uv pip compile --quiet --no-header --python-version 3.13 requirements/dev.in -o requirements/dev.txt
 
 bench: $(STAMP) static/css/thrive.css ## Measure throughput and latency of the production setup
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean: ## Remove the virtual environment, built files and local data
 	rm -rf $(VENV) node_modules static/css staticfiles var

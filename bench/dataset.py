@@ -147,9 +147,9 @@ def queries(*, paths):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    cache.clear()
     result = {}
     for path in paths:
+        cache.clear()
         client = Client()
         counts = []
         for _ in range(2):

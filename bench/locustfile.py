@@ -6,13 +6,14 @@ Every user waits for nothing between requests, so 16 users keep 16 requests in f
 import os
 import random
 import re
+import uuid
 
 from locust import FastHttpUser, constant, task
 
 PATH = os.environ.get("BENCH_PATH", "/")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
-SLOT = re.compile(r'name="slot" value="([0-9TZ]{14})"')
+SLOT_LINK = re.compile(r'href="/consultation/details/\?slot=([0-9TZ]{14})"')
 
 
 class PageVisitor(FastHttpUser):
@@ -26,28 +27,35 @@ class PageVisitor(FastHttpUser):
 
 
 class Booker(FastHttpUser):
-    """Opens the booking page, picks an open time and books it, each time as a different visitor."""
+    """Chooses an open time, fills in the form and books it, each time as a different visitor."""
 
     wait_time = constant(0)
 
+    def on_start(self):
+        # The open times once per visitor: the slot page has its own measurement.
+        page = self.client.get("/consultation/", name="slot page (before booking)")
+        self.slots = SLOT_LINK.findall(page.text or "")
+
     @task
     def book(self):
+        if not self.slots:
+            return
         # Each booking comes from its own address (behind the one trusted proxy), as real visitors do.
         address = f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
         headers = {"X-Forwarded-For": address}
-        page = self.client.get("/consultation/", name="slot page (before booking)", headers=headers)
-        slots = SLOT.findall(page.text or "")
-        csrf, form_token = CSRF.search(page.text or ""), FORM_TOKEN.search(page.text or "")
-        if not (slots and csrf and form_token):
+        key = random.choice(self.slots)
+        form_page = self.client.get(f"/consultation/details/?slot={key}", name="booking form", headers=headers)
+        csrf, form_token = CSRF.search(form_page.text or ""), FORM_TOKEN.search(form_page.text or "")
+        if not (csrf and form_token):
             return
         form = {
             "csrfmiddlewaretoken": csrf.group(1),
             "form_token": form_token.group(1),
-            "slot": random.choice(slots),
+            "slot": key,
             "first_name": "Bench",
             "last_name": "Visitor",
-            "phone": f"206-555-{random.randint(0, 9999):04d}",
-            "email": "visitor@bench.example",
+            "phone": f"206-{random.randint(200, 999)}-{random.randint(0, 9999):04d}",
+            "email": f"visitor-{uuid.uuid4().hex[:12]}@bench.example",
             "voicemail_ok": "yes",
             "service": "not_sure",
             "session_format": "either",
@@ -56,13 +64,14 @@ class Booker(FastHttpUser):
             "website": "",
         }
         with self.client.post(
-            "/consultation/",
+            "/consultation/details/",
             data=form,
-            headers={**headers, "Referer": f"{self.host}/consultation/"},
+            headers={**headers, "Referer": f"{self.host}/consultation/details/?slot={key}"},
             name="booking POST",
             allow_redirects=False,
             catch_response=True,
         ) as response:
-            # A redirect to the booking's page is success; a 200 re-shows the form (someone took the time first).
+            # A redirect to the booking's private page is success; a 200 re-shows the form
+            # (someone took the time first), which the benchmark counts as a failure.
             if response.status_code not in (302, 303):
                 response.failure(f"booking not made: {response.status_code}")
