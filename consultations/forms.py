@@ -11,6 +11,7 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from consultations.models import Consultation
 from consultations.selectors import parse_slot_key
+from thrive.forms import VisitorForm
 
 US_STATES = [
     ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"), ("CA", "California"),
@@ -71,8 +72,10 @@ def new_form_token():
     return secrets.token_urlsafe(32)
 
 
-class ConsultationRequestForm(forms.ModelForm):
+class ConsultationRequestForm(VisitorForm, forms.ModelForm):
     """What we need to call someone back: shared by the booking and the callback forms."""
+
+    summary_names = SUMMARY_NAMES
 
     phone = PhoneNumberField(
         region="US",
@@ -109,8 +112,6 @@ class ConsultationRequestForm(forms.ModelForm):
         required=True,
         error_messages={"required": "Please agree to the privacy policy so we can keep your details to call you."},
     )
-    # People never see this field; bots that fill in everything do.
-    website = forms.CharField(required=False, max_length=200, label="Leave this empty")
     form_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     class Meta:
@@ -179,7 +180,6 @@ class ConsultationRequestForm(forms.ModelForm):
             if "invalid_choice" in field.error_messages:
                 field.error_messages["invalid_choice"] = "Choose one of the options given."
         self.fields["state_of_residence"].error_messages["invalid_choice"] = "Choose your state from the list."
-        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         if not self.is_bound:
             self.initial.setdefault("form_token", new_form_token())
         self.helper = FormHelper()
@@ -195,23 +195,6 @@ class ConsultationRequestForm(forms.ModelForm):
         ):
             self.add_error("session_format", ONLINE_WASHINGTON_ONLY)
         return cleaned
-
-    @property
-    def is_bot(self):
-        return bool(self.data.get("website"))
-
-    def error_summary(self):
-        """The errors as (field id, message) pairs for the summary at the top of the page."""
-        summary = []
-        for name, errors in self.errors.items():
-            if name == "__all__" or name not in self.fields:
-                summary.extend(("", error) for error in errors)
-                continue
-            bound = self[name]
-            target = bound.id_for_label or f"{bound.auto_id}_0"
-            label = SUMMARY_NAMES.get(name, name.replace("_", " ").capitalize())
-            summary.extend((target, f"{label}: {error}") for error in errors)
-        return summary
 
 
 class BookingForm(ConsultationRequestForm):

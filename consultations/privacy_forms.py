@@ -4,9 +4,10 @@ from django import forms
 from phonenumber_field.formfields import PhoneNumberField
 
 from consultations.models import PrivacyRequest
+from thrive.forms import VisitorForm
 
 
-class PrivacyRequestForm(forms.ModelForm):
+class PrivacyRequestForm(VisitorForm, forms.ModelForm):
     """Ask to see or delete your data, or withdraw consent; the front desk checks it's you, then answers."""
 
     phone = PhoneNumberField(
@@ -16,8 +17,6 @@ class PrivacyRequestForm(forms.ModelForm):
         help_text="The number you gave us, if you booked a call. A US number, e.g. 206-555-0123.",
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
-    # People never see this field; bots that fill in everything do.
-    website = forms.CharField(required=False, max_length=200, label="Leave this empty")
 
     class Meta:
         model = PrivacyRequest
@@ -51,7 +50,6 @@ class PrivacyRequestForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = PrivacyRequest.Kind.choices
         self.fields["phone"].error_messages["invalid"] = "Enter a phone number like 206-555-0123, or leave it empty."
-        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         for name in ("full_name", "email", "phone", "details"):
             self.fields[name].widget.attrs["class"] = "form-control"
 
@@ -62,16 +60,3 @@ class PrivacyRequestForm(forms.ModelForm):
                 "email", "Give us an email address or a phone number, so we can check it's you and answer you."
             )
         return cleaned
-
-    @property
-    def is_bot(self):
-        return bool(self.data.get("website"))
-
-    def error_summary(self):
-        """The errors as (field id, message) pairs for the summary at the top of the page."""
-        summary = []
-        for name, errors in self.errors.items():
-            bound = self[name] if name in self.fields else None
-            target = (bound.id_for_label or f"{bound.auto_id}_0") if bound is not None else ""
-            summary.extend((target, error) for error in errors)
-        return summary
