@@ -269,6 +269,8 @@ def reschedule(request, token):
         "current_key": slot_key(consultation.starts_at),
         "selected_key": selected,
         "slot_error": error,
+        # The summary at the top takes the focus (booking.js) and links to the first time to choose.
+        "error_summary": [(f"slot-{slots[0].key}" if slots else "slot-choices", error)] if error else [],
     }
     return render(request, "consultations/reschedule.html", context)
 

@@ -71,8 +71,14 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
-def browser_context_args(browser_context_args, live_server):
-    return {**browser_context_args, "base_url": live_server.url, "viewport": DESKTOP, "locale": "en-US"}
+def base_url(live_server):
+    """Pages are opened by path on Django's live server."""
+    return live_server.url
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": DESKTOP, "locale": "en-US"}
 
 
 @pytest.fixture(params=list(WIDTHS), ids=list(WIDTHS))

@@ -138,6 +138,12 @@ def test_visitor_reschedules_and_then_cancels_from_the_emailed_link(sized_page, 
     page.get_by_role("link", name="Change the time").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Change the time of your call")
     assert axe_violations(page) == []
+    # Pressing the button before choosing a time says so, and takes the focus there.
+    page.get_by_role("button", name="Move my call to this time").click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name="Choose a new time for your call.").click()
+    expect(page.locator("#slot-choices input[type=radio]").first).to_be_focused()
     new_time = page.locator("#slot-choices .slot-option").nth(1)
     new_time_label = new_time.inner_text()
     new_time.click()

@@ -37,6 +37,14 @@ FOCUS_STATE = """async () => {
 }"""
 
 
+# Radios in a group share one stop in the tab order, so a group counts as one control.
+CONTROL_KEY = """(element) => element.type === "radio" ? `radio:${element.name}` :
+  element.id || element.name || `node:${[...document.querySelectorAll("*")].indexOf(element)}`"""
+FORM_CONTROLS = f"""(form) => [...form.querySelectorAll("input, select, textarea, button")]
+  .filter((element) => element.type !== "hidden" && element.tabIndex >= 0 && !element.disabled)
+  .map({CONTROL_KEY})"""
+
+
 class Keyboard:
     """Presses keys like a keyboard user and checks the focus after every key that moves it."""
 
@@ -55,6 +63,20 @@ class Keyboard:
     def press(self, key):
         self.page.keyboard.press(key)
         return self.check_focus()
+
+    def sweep(self, *, limit=150):
+        """Tab through the whole page once; the controls reached, checking the focus at every stop."""
+        reached = set()
+        for _ in range(limit):
+            self.page.keyboard.press("Tab")
+            key = self.page.evaluate(
+                f"() => document.activeElement === document.body ? null : ({CONTROL_KEY})(document.activeElement)"
+            )
+            if key is None or key in reached:
+                return reached
+            reached.add(key)
+            self.check_focus()
+        raise AssertionError(f"the tab order never came round again after {limit} stops")
 
     def follow(self, key="Enter"):
         """Press a key that loads another page (a link, a submit button)."""
@@ -86,6 +108,11 @@ def test_visitor_books_by_keyboard_alone(page, demo_content):
     keys.tab_to(page.locator(".slot-option").first)
     keys.follow()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your details for the call")
+
+    controls = set(page.locator("form.booking-form").evaluate(FORM_CONTROLS))
+    assert {"id_first_name", "id_phone", "radio:service", "id_consent"} <= controls
+    unreachable = controls - keys.sweep()
+    assert not unreachable, f"not reachable by Tab: {unreachable}"
 
     keys.tab_to(page.get_by_label("First name"))
     keys.type("Sammy")
