@@ -117,6 +117,13 @@ def notification_context(notification):
         "when_text": spoken_time(notification.call_starts_at),
         "when_short": short_time(notification.call_starts_at),
     }
+    if notification.event == Event.PRIVACY_REQUEST:
+        privacy_request = notification.privacy_request
+        context |= {
+            "privacy_request": privacy_request,
+            "admin_url": absolute(reverse("admin:consultations_privacyrequest_change", args=[privacy_request.pk])),
+        }
+        return context
     if notification.event == Event.DIGEST:
         context |= {
             "clinician": notification.clinician,

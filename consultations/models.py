@@ -283,6 +283,14 @@ class Notification(models.Model):
         help_text="For a call given to another clinician: who had it before.",
     )
     digest_date = models.DateField(null=True, blank=True, help_text="Daily lists: the day the list is for.")
+    privacy_request = models.ForeignKey(
+        "PrivacyRequest",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        help_text="For a privacy request alert: the request it is about.",
+    )
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)

@@ -32,6 +32,7 @@ class Event(models.TextChoices):
     PRACTICE_MOVED = "practice_moved", "Moved by the practice"
     REMINDER = "reminder", "Reminder"
     DIGEST = "digest", "Daily digest"
+    PRIVACY_REQUEST = "privacy_request", "Privacy request"
 
 
 class Role(models.TextChoices):
@@ -174,6 +175,21 @@ def digest_record(*, clinician, day):
     return _write_and_enqueue([row])
 
 
+def privacy_request_alert_record(*, privacy_request):
+    """Tell the front desk a privacy request arrived. Call inside the transaction that saves the request."""
+    to_email = _front_desk_email()
+    if not to_email:
+        return []
+    row = Notification(
+        privacy_request=privacy_request,
+        event=Event.PRIVACY_REQUEST,
+        recipient_role=Role.FRONT_DESK,
+        to_email=to_email,
+        dedupe_key=f"{Event.PRIVACY_REQUEST}:{privacy_request.pk}",
+    )
+    return _write_and_enqueue([row])
+
+
 def _write_and_enqueue(rows):
     """Write the rows not written before and enqueue them after the commit; returns the new ones."""
     if not rows:
@@ -223,6 +239,8 @@ def _still_wanted(notification, now):
     consultation = notification.consultation
     if notification.event == Event.DIGEST:
         return True
+    if notification.event == Event.PRIVACY_REQUEST:
+        return notification.privacy_request_id is not None
     if consultation is None:
         return False
     if notification.recipient_role == Role.CLIENT:

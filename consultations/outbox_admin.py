@@ -42,12 +42,13 @@ class NotificationAdmin(admin.ModelAdmin):
         "error",
     ]
     list_filter = ["status", "event", "recipient_role"]
-    list_select_related = ["consultation", "clinician"]
-    search_fields = ["consultation__reference", "to_email"]
+    list_select_related = ["consultation", "clinician", "privacy_request"]
+    search_fields = ["consultation__reference", "privacy_request__reference", "to_email"]
     date_hierarchy = "created_at"
     actions = ["resend"]
     fields = [
         "consultation",
+        "privacy_request",
         "clinician",
         "event",
         "recipient_role",

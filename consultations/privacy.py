@@ -11,22 +11,18 @@
 import logging
 from contextlib import suppress
 from datetime import timedelta
-from functools import partial
 from importlib import import_module
 
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from consultations.models import Consultation, ConsultationSettings, Notification, PrivacyRequest
-from consultations.notifications import Event, Role
+from consultations.notifications import Event, Role, privacy_request_alert_record
 from consultations.services import CLIENT_CHANGEABLE, NotChangeable, consultation_cancel
 
 log = logging.getLogger(__name__)
@@ -68,7 +64,6 @@ PERSONAL_TEXT_FIELDS = sorted(set(ERASED_VALUES) - {"voicemail_ok", "form_token"
 
 # The law allows 45 days to answer a request.
 PRIVACY_REQUEST_DAYS = 45
-EMAIL_TEMPLATES = "consultations/privacy/email"
 
 
 class Reason:
@@ -259,46 +254,19 @@ def consultations_erase_expired(*, now=None):
 def privacy_request_create(*, kind, full_name, email="", phone="", details=""):
     """Record a request; the front desk verifies who is asking and answers within 45 days."""
     today = timezone.localdate()
-    request = PrivacyRequest.objects.create(
-        kind=kind,
-        full_name=full_name,
-        email=email,
-        phone=phone,
-        details=details,
-        due_on=today + timedelta(days=PRIVACY_REQUEST_DAYS),
-    )
+    with transaction.atomic():
+        request = PrivacyRequest.objects.create(
+            kind=kind,
+            full_name=full_name,
+            email=email,
+            phone=phone,
+            details=details,
+            due_on=today + timedelta(days=PRIVACY_REQUEST_DAYS),
+        )
+        # Through the outbox, like every alert: a broker or mail outage delays it, never loses it.
+        privacy_request_alert_record(privacy_request=request)
     log.info("privacy request received", extra={"reference": request.reference, "kind": kind})
-    transaction.on_commit(partial(_enqueue_alert, request.pk))
     return request
-
-
-def _enqueue_alert(privacy_request_id):
-    from consultations.tasks import send_privacy_request_alert
-
-    try:
-        send_privacy_request_alert.delay(privacy_request_id)
-    except Exception:  # noqa: BLE001 - the request is saved and in the admin queue; the alert is a courtesy
-        log.warning("could not enqueue the privacy request alert", exc_info=True)
-
-
-def privacy_request_alert_send(*, privacy_request_id):
-    """Tell the front desk a request arrived and when it is due; its details stay in the admin."""
-    from pages.models import SiteSettings
-
-    privacy_request = PrivacyRequest.objects.filter(pk=privacy_request_id).first()
-    site = SiteSettings.load()
-    to_email = site.front_desk_email or site.email
-    if privacy_request is None or not to_email:
-        return False
-    context = {
-        "privacy_request": privacy_request,
-        "admin_url": settings.SITE_URL
-        + reverse("admin:consultations_privacyrequest_change", args=[privacy_request.pk]),
-    }
-    subject = render_to_string(f"{EMAIL_TEMPLATES}/request_received_staff_subject.txt", context).strip()
-    body = render_to_string(f"{EMAIL_TEMPLATES}/request_received_staff.txt", context)
-    EmailMessage(subject=subject, body=body, to=[to_email]).send()
-    return True
 
 
 def privacy_request_matches(*, privacy_request):

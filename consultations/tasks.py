@@ -42,11 +42,3 @@ def erase_expired_personal_data():
     from consultations.privacy import consultations_erase_expired
 
     return consultations_erase_expired()
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
-def send_privacy_request_alert(privacy_request_id):
-    """Tell the front desk a privacy request arrived (retried while the mail server is unreachable)."""
-    from consultations.privacy import privacy_request_alert_send
-
-    return privacy_request_alert_send(privacy_request_id=privacy_request_id)

@@ -302,3 +302,34 @@ def test_the_front_desk_hears_of_a_new_request_without_the_persons_details(
     assert f"/consultations/privacyrequest/{request.pk}/change/" in message.body
     for detail in ("Sam", "sam@example.com", "Booked in May"):
         assert detail not in message.body
+
+
+def test_the_request_alert_waits_in_the_outbox_when_the_broker_is_down(
+    site_settings, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from kombu.exceptions import OperationalError as BrokerDown
+
+    from consultations.notifications import Event
+    from consultations.tasks import send_notification
+
+    with (
+        mock.patch.object(send_notification, "delay", side_effect=BrokerDown("redis is down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        request = privacy_request_create(kind=PrivacyRequest.Kind.ACCESS, full_name="Sam Lee", email="s@example.com")
+
+    alert = Notification.objects.get(privacy_request=request)
+    assert alert.event == Event.PRIVACY_REQUEST
+    assert alert.status == Notification.Status.PENDING
+    assert alert.to_email == site_settings.front_desk_email
+
+
+def test_a_repeated_alert_for_one_request_is_written_once(site_settings):
+    from consultations.notifications import privacy_request_alert_record
+
+    request = privacy_request_create(kind=PrivacyRequest.Kind.ACCESS, full_name="Sam Lee", email="s@example.com")
+    privacy_request_alert_record(privacy_request=request)
+
+    assert Notification.objects.filter(privacy_request=request).count() == 1
