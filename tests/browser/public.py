@@ -9,7 +9,15 @@ NOT_FOUND_PATH = "/no-such-page/"
 
 def public_paths():
     """Home, every published content page, the clinicians, every step of booking, and the not-found page."""
-    paths = ["/", "/clinicians/", "/consultation/", "/consultation/callback/", "/privacy/request/", NOT_FOUND_PATH]
+    paths = [
+        "/",
+        "/clinicians/",
+        "/clinicians/?service=couples&accepting=on",
+        "/consultation/",
+        "/consultation/callback/",
+        "/privacy/request/",
+        NOT_FOUND_PATH,
+    ]
     paths += [page.get_absolute_url() for page in Page.objects.published().exclude(slug=HOME_SLUG)]
     clinicians = list(Clinician.objects.active())
     # Profiles share one template; two with different details (photo, couples work, …) are enough.
