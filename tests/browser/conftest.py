@@ -77,8 +77,10 @@ def base_url(live_server):
 
 
 @pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": DESKTOP, "locale": "en-US"}
+def browser_context_args(live_server):
+    # Depending on live_server here (not only through base_url) puts it in every browser test's
+    # fixtures, so pytest-django allows its host, also for the suites that import this fixture.
+    return {"base_url": live_server.url, "viewport": DESKTOP, "locale": "en-US"}
 
 
 @pytest.fixture(params=list(WIDTHS), ids=list(WIDTHS))
