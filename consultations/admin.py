@@ -145,8 +145,8 @@ class WhenFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            ("today", "Today's calls"),
-            ("tomorrow", "Tomorrow's calls"),
+            ("today", "Today"),
+            ("tomorrow", "Tomorrow"),
             ("week", "Next 7 days"),
             ("upcoming", "All upcoming"),
             ("past", "Past"),
