@@ -1,6 +1,7 @@
 """Reads for booking: which consultation times are open, computed from hours, time off and bookings."""
 
 import datetime
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -156,6 +157,9 @@ def open_slots(*, clinician=None, now=None, on_date=None, exclude=None, settings
         for neighbour in (day - datetime.timedelta(days=1), day, day + datetime.timedelta(days=1)):
             busy[(busy_clinician, neighbour)].append(starts_at)
 
+    for starts in busy.values():
+        starts.sort()
+
     free = defaultdict(list)
     step = call + buffer
     day = first_day
@@ -171,7 +175,9 @@ def open_slots(*, clinician=None, now=None, on_date=None, exclude=None, settings
                 for start in _wall_clock_starts(day, window.starts_at, window.ends_at, call, step):
                     if start < earliest:
                         continue
-                    if any(start < other + call + buffer and other < start + call + buffer for other in taken):
+                    # The first booking that ends (with its buffer) after this start must begin after it ends.
+                    nearest = bisect_right(taken, start - step)
+                    if nearest < len(taken) and taken[nearest] < start + step:
                         continue
                     if who not in free[start]:
                         free[start].append(who)
