@@ -3,15 +3,19 @@
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.shortcuts import render
+from django.test import RequestFactory
 
+from pages.views import csrf_failure, server_error
 from tests.browser.axe import axe_violations
 from tests.browser.public import NOT_FOUND_PATH, public_paths
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_every_public_page_passes_axe_and_stays_on_this_site(page, width, live_server, demo_content):
-    page.set_viewport_size({"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 800}}[width])
+def test_every_public_page_passes_axe_and_stays_on_this_site(sized_page, live_server, demo_content):
+    page = sized_page
     origin = urlsplit(live_server.url)
     elsewhere, failed, console_errors, violations = [], [], [], []
     page.on("request", lambda request: elsewhere.append(request.url) if _leaves_site(request.url, origin) else None)
@@ -45,3 +49,27 @@ def test_the_axe_check_catches_a_known_violation(page):
     assert "[image-alt]" in violations
     assert "[link-name]" in violations
     assert "[html-has-lang]" in violations
+
+
+def test_pages_shown_when_something_goes_wrong_pass_axe(sized_page, demo_content):
+    """The server-error, expired-form and booking-paused pages have no address of their own; serve them at one."""
+    page = sized_page
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    pages = {
+        "server-error": server_error(request),
+        "form-expired": csrf_failure(request),
+        "booking-paused": render(request, "consultations/rate_limited.html", status=429),
+    }
+    violations = []
+    for name, response in pages.items():
+        # Answered by the browser itself at an address on the live server, so the stylesheet loads as usual.
+        page.route(f"**/__rendered/{name}/", _serve(response.content))
+        page.goto(f"/__rendered/{name}/")
+        assert page.locator("link[rel=stylesheet]").count() == 1
+        violations += axe_violations(page)
+    assert not violations, "\n".join(violations)
+
+
+def _serve(body):
+    return lambda route: route.fulfill(body=body, content_type="text/html; charset=utf-8")
