@@ -14,6 +14,7 @@ from tests.browser.public import NOT_FOUND_PATH, public_paths
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.parametrize("width", ["narrowest", "phone", "desktop"])
 def test_every_public_page_passes_axe_and_stays_on_this_site(sized_page, live_server, demo_content):
     page = sized_page
     origin = urlsplit(live_server.url)
@@ -23,15 +24,19 @@ def test_every_public_page_passes_axe_and_stays_on_this_site(sized_page, live_se
     page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
 
     paths = public_paths()
+    overflowing = []
     for path in paths:
         page.goto(path, wait_until="load")
         violations += axe_violations(page)
+        if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
+            overflowing.append(path)
 
     assert not elsewhere, f"requests that leave the site: {elsewhere}"
     # The not-found page answers 404 by design; nothing else may fail (a missing stylesheet, icon, …).
     assert [url for url in failed if not url.endswith(NOT_FOUND_PATH)] == []
     assert not [error for error in console_errors if "404" not in error], console_errors
     assert not violations, "\n".join(violations)
+    assert not overflowing, f"pages wider than the screen (sideways scrolling): {overflowing}"
     assert len(paths) >= 12
 
 
