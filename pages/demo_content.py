@@ -7,6 +7,8 @@ SITE_SETTINGS = {
     "practice_name": "Thrive for the People",
     "phone": "206-403-1148",
     "email": "",
+    # Not shown on the site: where booking and callback alerts go. The front desk sets the real one.
+    "front_desk_email": "frontdesk@thriveforthepeople.example",
     "street_address": "5306 Ballard Ave NW",
     "city": "Seattle",
     "region": "WA",
