@@ -61,23 +61,7 @@ class ConsultationAdminForm(forms.ModelForm):
 
     class Meta:
         model = Consultation
-        fields = [
-            "status",
-            "clinician",
-            "starts_at",
-            "first_name",
-            "last_name",
-            "preferred_name",
-            "phone",
-            "email",
-            "voicemail_ok",
-            "service",
-            "session_format",
-            "state_of_residence",
-            "note",
-            "heard_about",
-            "internal_notes",
-        ]
+        fields = ["status", "clinician", "starts_at", *Consultation.CLIENT_FIELDS, "internal_notes"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -223,19 +207,7 @@ class ConsultationAdmin(ContactDetailsAccessLogMixin, ClinicianScopedAdminMixin,
 
     def get_fieldsets(self, request, obj=None):
         call = ["status", "clinician", "starts_at"] if obj else ["clinician", "starts_at"]
-        client = [
-            "first_name",
-            "last_name",
-            "preferred_name",
-            "phone",
-            "email",
-            "voicemail_ok",
-            "service",
-            "session_format",
-            "state_of_residence",
-            "note",
-            "heard_about",
-        ]
+        client = list(Consultation.CLIENT_FIELDS)
         if obj is None:
             return [
                 (

@@ -116,19 +116,7 @@ class ConsultationRequestForm(VisitorForm, forms.ModelForm):
 
     class Meta:
         model = Consultation
-        fields = [
-            "first_name",
-            "last_name",
-            "preferred_name",
-            "phone",
-            "email",
-            "voicemail_ok",
-            "service",
-            "session_format",
-            "state_of_residence",
-            "note",
-            "heard_about",
-        ]
+        fields = list(Consultation.CLIENT_FIELDS)
         labels = {
             "first_name": "First name",
             "last_name": "Last name",

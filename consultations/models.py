@@ -161,6 +161,21 @@ class Consultation(models.Model):
         ONLINE = "online", "Online"
         EITHER = "either", "Either"
 
+    # What the client tells us when they ask for a call, in the order every form and export shows it.
+    CLIENT_FIELDS = (
+        "first_name",
+        "last_name",
+        "preferred_name",
+        "phone",
+        "email",
+        "voicemail_ok",
+        "service",
+        "session_format",
+        "state_of_residence",
+        "note",
+        "heard_about",
+    )
+
     reference = models.CharField(max_length=12, unique=True, default=new_reference, editable=False)
     clinician = models.ForeignKey(
         Clinician, null=True, blank=True, on_delete=models.PROTECT, related_name="consultations"

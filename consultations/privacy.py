@@ -79,21 +79,7 @@ def consultation_personal_data(*, consultation):
     """Everything held about the person behind this booking, in plain labels, for them to read or download."""
     details = [
         (Consultation._meta.get_field(name).verbose_name.capitalize(), _display(consultation, name))
-        for name in (
-            "first_name",
-            "last_name",
-            "preferred_name",
-            "phone",
-            "email",
-            "voicemail_ok",
-            "state_of_residence",
-            "service",
-            "session_format",
-            "note",
-            "heard_about",
-            "preferred_days",
-            "preferred_times",
-        )
+        for name in (*Consultation.CLIENT_FIELDS, "preferred_days", "preferred_times")
     ]
     booking = [
         ("Reference", consultation.reference),
