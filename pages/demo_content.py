@@ -150,7 +150,7 @@ PAGES = [
         "sections": [
             (
                 "1. Getting started: your story and your goals",
-                "In the first few sessions, you and your therapist talk about how you have been feeling, who "
+                "Early on, you and your therapist talk about how you have been feeling, who "
                 "matters in your life right now, and what happened that made you reach out. Together you map "
                 "your usual ways of relating to people and where they came from.\n\n"
                 "From there you set goals. Questions you might explore include:\n\n"
