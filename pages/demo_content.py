@@ -373,8 +373,8 @@ PAGES = [
 ]
 
 ANNOUNCEMENT = {
-    "message": "We're happy to welcome Maricor Coquia, LMHC, to our team. Mari has openings for individual and "
-    "couples therapy.",
+    "message": "Welcome, Maricor (Mari) Coquia, LMHC: our newest clinician is taking new clients for individual "
+    "and couples therapy.",
     "link_url": "/clinicians/maricor-coquia/",
     "link_text": "Meet Mari",
 }
