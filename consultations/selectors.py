@@ -12,6 +12,7 @@ from django.utils import timezone
 from clinicians.models import Clinician
 from consultations.models import Consultation, ConsultationHours, ConsultationSettings, TimeOff
 from consultations.timefmt import PRACTICE_TZ, format_day, format_moment, format_time, local
+from pages.cache import get_or_build
 
 UTC = datetime.UTC
 SLOT_KEY_FORMAT = "%Y%m%dT%H%MZ"
@@ -183,6 +184,29 @@ def open_slots(*, clinician=None, now=None, on_date=None, exclude=None, settings
                         free[start].append(who)
         day += datetime.timedelta(days=1)
     return [Slot(starts_at=start, clinician_ids=tuple(sorted(ids))) for start, ids in sorted(free.items())]
+
+
+# How long the public list of open times may be reused; any booking change refreshes it at once anyway.
+VISITOR_SLOTS_SECONDS = 60
+
+
+def open_slots_for_visitors(*, clinician=None, now=None):
+    """The open times the public pages list, computed once a minute at most rather than on every view.
+
+    Every change that opens or closes a time refreshes it at once (the content generation); a
+    booking itself always checks its time against the database, never against this list.
+    """
+    now = now or timezone.now()
+
+    def build():
+        settings = ConsultationSettings.load()
+        return open_slots(clinician=clinician, now=now, settings=settings), settings.minimum_notice_hours
+
+    slots, notice_hours = get_or_build(
+        f"open-slots:{clinician.pk if clinician else 'any'}", build, timeout=VISITOR_SLOTS_SECONDS
+    )
+    earliest = now + datetime.timedelta(hours=notice_hours)
+    return [slot for slot in slots if slot.starts_at >= earliest]
 
 
 def slots_by_day(slots):

@@ -6,6 +6,7 @@ from django.utils import timezone
 from consultations.models import Consultation
 from consultations.notifications import Event, notifications_record
 from consultations.selectors import clinicians_by_fewest_upcoming, slot_lookup, upcoming_consultation_for
+from pages.cache import bump_content_generation
 from pages.selectors import privacy_policy_version
 from thrive.admin_security import audit_record_update
 
@@ -147,6 +148,7 @@ def consultation_cancel(*, consultation, by_practice=False, expected_status=None
             raise NotChangeable("This call can no longer be cancelled here.")
         consultation.refresh_from_db()
         audit_record_update(instance=consultation, changes={"status": (previous_status, consultation.status)})
+        bump_content_generation()  # its time is open again on the public pages
         event = Event.PRACTICE_CANCELLED if by_practice else Event.CANCELLED
         notifications_record(consultation=consultation, event=event)
     return consultation
@@ -179,6 +181,7 @@ def _move(*, consultation, clinician, starts_at, expected_starts_at, by_practice
             raise SlotUnavailable(just_taken=True) from None
         before = {"clinician": current.clinician, "starts_at": current.starts_at, "status": current.status}
         current.refresh_from_db()
+        bump_content_generation()  # one time opens and another closes on the public pages
         audit_record_update(
             instance=current,
             changes={

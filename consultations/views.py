@@ -16,6 +16,7 @@ from consultations.selectors import (
     bookable_clinician,
     nearest_open_slots,
     open_slots,
+    open_slots_for_visitors,
     parse_slot_key,
     slot_key,
     slot_lookup,
@@ -43,7 +44,7 @@ def book(request):
     """The open times, grouped by day, for the first available clinician or the one asked for."""
     slug = request.GET.get("clinician", "")
     clinician = bookable_clinician(slug)
-    days = slots_by_day(open_slots(clinician=clinician))
+    days = slots_by_day(open_slots_for_visitors(clinician=clinician))
     context = {
         "days": days,
         "clinician": clinician,

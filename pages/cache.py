@@ -1,8 +1,8 @@
 """Caching of what visitors read far more often than staff write it.
 
-Every cached thing is keyed by a "content generation" number; saving any
-content bumps the number, so a change shows at once and stale entries
-simply expire.
+Every cached thing is keyed by a "content generation" number; saving anything
+a visitor sees (content, clinicians, open consultation times) bumps the number,
+so a change shows at once and stale entries simply expire.
 """
 
 import logging
@@ -10,6 +10,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -25,11 +26,21 @@ def content_generation():
     return cache.get(GENERATION_KEY) or 0
 
 
-def bump_content_generation(**kwargs):
+def _bump():
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+    except Exception:  # noqa: BLE001 - a cache outage must never stop a booking or an edit being saved
+        log.warning("cache unavailable; cached pages may show the old version until they expire")
+
+
+def bump_content_generation(**kwargs):
+    """Show a change at once. Call it inside or outside a transaction."""
+    _bump()
+    # Again after the commit: a page built between the first bump and the commit saw the old
+    # data, and must not outlive it.
+    transaction.on_commit(_bump)
 
 
 def invalidate_on_change(*models):

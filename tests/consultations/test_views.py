@@ -14,6 +14,7 @@ from tests.consultations.factories import (
     ClinicianFactory,
     ConsultationFactory,
     ConsultationHoursFactory,
+    ConsultationSettingsFactory,
     TimeOffFactory,
 )
 from tests.pages.factories import PageFactory
@@ -140,6 +141,49 @@ def test_slot_page_is_never_served_stale_after_a_booking(client, mari):
     assert f"slot={MONDAY_10}" in client.get(BOOK).content.decode()
     book(Client(REMOTE_ADDR="10.0.0.9"))
     assert f"slot={MONDAY_10}" not in client.get(BOOK).content.decode()
+
+
+def test_repeat_views_of_the_slot_page_reuse_the_computed_times(client, mari, django_assert_max_num_queries):
+    ConsultationSettingsFactory()
+    client.get(BOOK)
+
+    with django_assert_max_num_queries(1) as captured:
+        html = client.get(BOOK).content.decode()
+
+    assert f"slot={MONDAY_10}" in html
+    assert not [q for q in captured.captured_queries if "consultations_consultationhours" in q["sql"]]
+
+
+def test_a_cancelled_call_opens_its_time_on_the_slot_page_at_once(client, mari):
+    from consultations.services import consultation_cancel
+
+    call = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
+    assert f"slot={MONDAY_10}" not in client.get(BOOK).content.decode()
+
+    consultation_cancel(consultation=call)
+
+    assert f"slot={MONDAY_10}" in client.get(BOOK).content.decode()
+
+
+def test_new_consultation_hours_show_on_the_slot_page_at_once(client, mari):
+    assert "slot=20260303T1800Z" not in client.get(BOOK).content.decode()
+
+    ConsultationHoursFactory(clinician=mari, weekday=1, starts_at=datetime.time(10), ends_at=datetime.time(11))
+
+    assert "slot=20260303T1800Z" in client.get(BOOK).content.decode()
+
+
+def test_the_notice_period_applies_to_reused_times(client, mari):
+    ConsultationSettingsFactory()
+    with time_machine.travel(pt(2026, 3, 2, 6, 59, 30), tick=False):
+        assert f"slot={MONDAY_10}" in client.get(BOOK).content.decode()
+
+    # Forty seconds later the list is reused, but 10:00 is now less than three hours away.
+    with time_machine.travel(pt(2026, 3, 2, 7, 0, 10), tick=False):
+        html = client.get(BOOK).content.decode()
+
+    assert f"slot={MONDAY_10}" not in html
+    assert f"slot={MONDAY_1015}" in html
 
 
 # The booking form
