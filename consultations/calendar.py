@@ -2,15 +2,13 @@
 
 from datetime import date, timedelta
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
 from icalendar import Alarm, Calendar, Event
 
 from consultations.models import ConsultationSettings
-
-PRACTICE_TZ = ZoneInfo("America/Los_Angeles")
+from consultations.timefmt import PRACTICE_TZ
 
 
 def consultation_ics(consultation, *, manage_url=""):

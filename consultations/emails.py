@@ -13,12 +13,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 
-from consultations.calendar import PRACTICE_TZ, consultation_ics
+from consultations.calendar import consultation_ics
 from consultations.models import Consultation, ConsultationSettings
 from consultations.notifications import Event, Role, day_bounds
+from consultations.timefmt import local, short_time, spoken_time
 from consultations.tokens import consultation_token
 
 TEMPLATE_DIR = "consultations/email"
@@ -56,21 +55,6 @@ def _addresses(site, notification):
     return from_email, [reply_to] if reply_to else []
 
 
-def spoken_time(value):
-    """ "Tuesday, March 3, 2026 at 3:15 PM Pacific Time": the way the site says a call's time."""
-    if value is None:
-        return ""
-    local = timezone.localtime(value, PRACTICE_TZ)
-    return f"{date_format(local, 'l, F j, Y')} at {date_format(local, 'g:i A')} Pacific Time"
-
-
-def short_time(value):
-    """ "Tue, Mar 3, 3:15 PM": for subject lines."""
-    if value is None:
-        return ""
-    return date_format(timezone.localtime(value, PRACTICE_TZ), "D, M j, g:i A")
-
-
 def format_label(consultation):
     """How the call's format reads in a staff message: "Either" alone would say nothing."""
     if consultation.session_format == Consultation.Format.EITHER:
@@ -92,7 +76,7 @@ def _digest_calls(notification):
     )
     return [
         {
-            "when": timezone.localtime(call.starts_at, PRACTICE_TZ),
+            "when": local(call.starts_at),
             "service": call.get_service_display(),
             "format": format_label(call),
             "reference": call.reference,

@@ -2,6 +2,8 @@
 
 from zoneinfo import ZoneInfo
 
+from django.utils.formats import date_format
+
 PRACTICE_TZ = ZoneInfo("America/Los_Angeles")
 
 
@@ -25,3 +27,18 @@ def format_day(day):
 def format_moment(moment):
     """'Tuesday, March 3, 3:15 PM Pacific Time': how every booked time is written for people."""
     return f"{format_day(local(moment).date())}, {format_time(moment)} Pacific Time"
+
+
+def spoken_time(value):
+    """ "Tuesday, March 3, 2026 at 3:15 PM Pacific Time": the way the site says a call's time."""
+    if value is None:
+        return ""
+    moment = local(value)
+    return f"{date_format(moment, 'l, F j, Y')} at {date_format(moment, 'g:i A')} Pacific Time"
+
+
+def short_time(value):
+    """ "Tue, Mar 3, 3:15 PM": for subject lines."""
+    if value is None:
+        return ""
+    return date_format(local(value), "D, M j, g:i A")

@@ -3,7 +3,14 @@ import datetime
 import factory
 
 from consultations.models import Consultation, ConsultationHours, ConsultationSettings, TimeOff
+from consultations.timefmt import PRACTICE_TZ
 from tests.clinicians.factories import ClinicianFactory
+
+
+def pt(*args):
+    """A moment written in the practice's Pacific Time: pt(2026, 3, 2, 10, 0)."""
+    return datetime.datetime(*args, tzinfo=PRACTICE_TZ)
+
 
 __all__ = [
     "ClinicianFactory",

@@ -15,6 +15,7 @@ from tests.consultations.factories import (
     ConsultationFactory,
     ConsultationHoursFactory,
     TimeOffFactory,
+    pt,
 )
 from tests.pages.factories import PageFactory
 
@@ -23,10 +24,6 @@ pytestmark = pytest.mark.django_db
 PT = ZoneInfo("America/Los_Angeles")
 Status = Consultation.Status
 CHANGELIST = "admin:consultations_consultation_changelist"
-
-
-def pt(*args):
-    return datetime.datetime(*args, tzinfo=PT)
 
 
 @pytest.fixture(autouse=True)

@@ -18,17 +18,13 @@ from consultations.services import (
     consultation_reschedule,
     consultations_status_set,
 )
-from tests.consultations.factories import ClinicianFactory, ConsultationFactory, ConsultationHoursFactory
+from tests.consultations.factories import ClinicianFactory, ConsultationFactory, ConsultationHoursFactory, pt
 from tests.pages.factories import PageFactory
 
 pytestmark = pytest.mark.django_db
 
 PT = ZoneInfo("America/Los_Angeles")
 Status = Consultation.Status
-
-
-def pt(*args):
-    return datetime.datetime(*args, tzinfo=PT)
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,4 @@
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -18,16 +17,12 @@ from tests.consultations.factories import (
     ConsultationFactory,
     ConsultationHoursFactory,
     TimeOffFactory,
+    pt,
 )
 
 pytestmark = pytest.mark.django_db
 
-PT = ZoneInfo("America/Los_Angeles")
 UTC = datetime.UTC
-
-
-def pt(*args):
-    return datetime.datetime(*args, tzinfo=PT)
 
 
 def utc(*args):

@@ -14,7 +14,7 @@ from consultations import tasks
 from consultations.models import Consultation, ConsultationSettings, Notification
 from consultations.notifications import Event, Role, notification_send, notifications_record
 from tests.clinicians.factories import clinician_user, front_desk_user
-from tests.consultations.factories import ClinicianFactory, ConsultationFactory
+from tests.consultations.factories import ClinicianFactory, ConsultationFactory, pt
 from tests.pages.factories import SiteSettingsFactory
 from thrive.celery import app as celery_app
 
@@ -22,10 +22,6 @@ pytestmark = pytest.mark.django_db
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
 CALL = datetime.datetime(2026, 3, 12, 15, 0, tzinfo=PACIFIC)  # a Thursday afternoon
-
-
-def pt(*args):
-    return datetime.datetime(*args, tzinfo=PACIFIC)
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,5 @@
 import datetime
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -16,21 +15,17 @@ from tests.consultations.factories import (
     ConsultationHoursFactory,
     ConsultationSettingsFactory,
     TimeOffFactory,
+    pt,
 )
 from tests.pages.factories import PageFactory
 
 pytestmark = pytest.mark.django_db
 
-PT = ZoneInfo("America/Los_Angeles")
 BOOK = "/consultation/"
 DETAILS = "/consultation/details/"
 CALLBACK = "/consultation/callback/"
 MONDAY_10 = "20260302T1800Z"  # Monday, March 2, 2026, 10:00 AM Pacific
 MONDAY_1015 = "20260302T1815Z"
-
-
-def pt(*args):
-    return datetime.datetime(*args, tzinfo=PT)
 
 
 @pytest.fixture(autouse=True)
