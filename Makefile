@@ -44,9 +44,10 @@ worker: $(STAMP) ## Start a Celery worker and beat (needs REDIS_URL)
 test: $(STAMP) static/css/thrive.css ## Run the whole test suite
 	SECRET_KEY=$${SECRET_KEY:-insecure-test-only-key} $(BIN)/pytest $(PYTEST_ARGS)
 
-lint: $(STAMP) ## Check style with ruff
+lint: $(STAMP) ## Check style with ruff, and the architecture with import-linter
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff check --fix .

@@ -5,10 +5,11 @@ class CliniciansConfig(AppConfig):
     name = "clinicians"
 
     def ready(self):
+        # Models can be imported only once the app registry is ready.
         from django.db.models.signals import m2m_changed
 
         from clinicians.models import Clinician, Specialty
-        from pages.cache import bump_content_generation, invalidate_on_change
+        from thrive.cache import bump_content_generation, invalidate_on_change
 
         # The home page lists the clinicians who are accepting new clients.
         invalidate_on_change(Clinician, Specialty)

@@ -43,8 +43,3 @@ CLINICIANS = [
 ]
 
 # Weekly consultation-call windows, Pacific Time: (weekday Monday=0, start, end).
-CONSULTATION_HOURS = {
-    "maricor-coquia": [
-        (day, datetime.time(start), datetime.time(end)) for day in range(5) for start, end in ((10, 12), (14, 17))
-    ],
-}

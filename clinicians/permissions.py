@@ -2,6 +2,8 @@
 
 from django.http import Http404
 
+from clinicians.models import Clinician
+
 FRONT_DESK_GROUP = "Front desk"
 CLINICIANS_GROUP = "Clinicians"
 
@@ -76,8 +78,6 @@ class ClinicianScopedAdminMixin:
         return super().has_delete_permission(request, obj) and self._owns(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from clinicians.models import Clinician
-
         scoped = db_field.related_model is Clinician and self.is_scoped(request)
         if scoped:
             kwargs["queryset"] = Clinician.objects.filter(user=request.user)

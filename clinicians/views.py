@@ -4,8 +4,8 @@ from django.views.decorators.http import require_safe
 from clinicians.forms import ClinicianFilterForm
 from clinicians.selectors import clinician_get, clinician_list
 from clinicians.structured_data import person_data
-from pages.middleware import cache_whole_page
-from pages.selectors import site_chrome
+from thrive.chrome import site_chrome
+from thrive.middleware import cache_whole_page
 
 
 @require_safe

@@ -9,6 +9,7 @@ from icalendar import Alarm, Calendar, Event
 
 from consultations.models import ConsultationSettings
 from consultations.timefmt import PRACTICE_TZ
+from thrive.models import SiteSettings
 
 
 def consultation_ics(consultation, *, manage_url=""):
@@ -18,10 +19,8 @@ def consultation_ics(consultation, *, manage_url=""):
     every change, so a calendar that already has the call moves it rather than
     adding a second one.
     """
-    from pages.models import SiteSettings
-
-    site = SiteSettings.load()
-    minutes = ConsultationSettings.load().call_minutes
+    site = SiteSettings.get_solo()
+    minutes = ConsultationSettings.get_solo().call_minutes
     starts = timezone.localtime(consultation.starts_at, PRACTICE_TZ)
     who = consultation.clinician.full_name if consultation.clinician else site.practice_name
     changed = consultation.updated_at or timezone.now()

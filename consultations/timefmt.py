@@ -1,10 +1,13 @@
 """How times are written for people: always in Pacific Time, always saying so."""
 
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.utils.formats import date_format
 
-PRACTICE_TZ = ZoneInfo("America/Los_Angeles")
+# The practice's own clock: Pacific Time, as settings.TIME_ZONE says.
+PRACTICE_TZ = ZoneInfo(settings.TIME_ZONE)
 
 
 def local(moment):
@@ -42,3 +45,11 @@ def short_time(value):
     if value is None:
         return ""
     return date_format(local(value), "D, M j, g:i A")
+
+
+def day_bounds(day):
+    """The first and last instant of a Pacific Time day, right across daylight-saving changes."""
+    return (
+        datetime.combine(day, time.min, tzinfo=PRACTICE_TZ),
+        datetime.combine(day + timedelta(days=1), time.min, tzinfo=PRACTICE_TZ),
+    )

@@ -5,6 +5,7 @@ guessed from a sequential id or forged without the site's secret key.
 """
 
 from django.core import signing
+from django.urls import reverse
 
 from consultations.models import Consultation
 
@@ -14,6 +15,11 @@ SALT = "consultations.manage"
 def consultation_token(consultation):
     """The token for this booking's private page: /consultation/<token>/."""
     return signing.dumps([consultation.pk, consultation.reference], salt=SALT, compress=False)
+
+
+def private_page_path(consultation):
+    """The path of this booking's private page, where the client sees, moves or cancels it."""
+    return reverse("consultations:manage", kwargs={"token": consultation_token(consultation)})
 
 
 def consultation_from_token(token, queryset=None):

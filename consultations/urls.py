@@ -1,6 +1,7 @@
 from django.urls import path
 
-from consultations import privacy_views, views
+from consultations.booking import views
+from consultations.privacy import views as privacy_views
 
 app_name = "consultations"
 

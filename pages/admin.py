@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from pages.models import Announcement, Page, Section, SiteSettings
+from pages.models import Announcement, Page, Section
 
 
 class SectionInline(admin.StackedInline):
@@ -38,22 +38,6 @@ class PageAdmin(admin.ModelAdmin):
         for page in queryset:
             page.status = Page.Status.DRAFT
             page.save(update_fields=["status", "updated_at"])
-
-
-@admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
-    fieldsets = [
-        ("The practice", {"fields": ["practice_name", "phone", "email", "front_desk_email", "service_area"]}),
-        ("Office", {"fields": ["street_address", "city", "region", "postal_code", "latitude", "longitude"]}),
-        ("Hours", {"fields": ["office_hours", "opening_hours_spec"]}),
-        ("Safety", {"fields": ["crisis_notice"]}),
-    ]
-
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and not SiteSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Announcement)

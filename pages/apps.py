@@ -6,7 +6,8 @@ class PagesConfig(AppConfig):
     verbose_name = "Site content"
 
     def ready(self):
-        from pages.cache import invalidate_on_change
-        from pages.models import Announcement, Page, Section, SiteSettings
+        # Models can be imported only once the app registry is ready.
+        from pages.models import Announcement, Page, Section
+        from thrive.cache import invalidate_on_change
 
-        invalidate_on_change(Page, Section, SiteSettings, Announcement)
+        invalidate_on_change(Page, Section, Announcement)

@@ -1,8 +1,8 @@
 from django.utils.functional import SimpleLazyObject
 
-from pages.selectors import site_chrome
+from pages.selectors import content_chrome
 
 
-def site(request):
-    """The practice's details, menu and current announcement for every template, read only when used."""
-    return {"site": SimpleLazyObject(site_chrome)}
+def content(request):
+    """The menu and current announcement for every template, read only when used."""
+    return {"content": SimpleLazyObject(content_chrome)}

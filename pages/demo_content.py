@@ -3,25 +3,6 @@
 Staff edit all of it in the admin afterwards; loading again never overwrites their edits.
 """
 
-SITE_SETTINGS = {
-    "practice_name": "Thrive for the People",
-    "phone": "206-403-1148",
-    "email": "",
-    # Not shown on the site: where booking and callback alerts go. The front desk sets the real one.
-    "front_desk_email": "frontdesk@thriveforthepeople.example",
-    "street_address": "5306 Ballard Ave NW",
-    "city": "Seattle",
-    "region": "WA",
-    "postal_code": "98107",
-    "latitude": "47.667060",
-    "longitude": "-122.383510",
-    "office_hours": "Monday–Friday, 9 AM–6 PM\nSaturday and Sunday: closed",
-    "opening_hours_spec": "Mo-Fr 09:00-18:00",
-    "service_area": "In person in Seattle; online for Washington residents",
-    "crisis_notice": "In crisis? Call or text 988. In an emergency, call 911. King County Crisis Line: 206-461-3222.",
-}
-
-# Each page: its fields, then its sections as (heading, Markdown body).
 PAGES = [
     {
         "slug": "home",
@@ -380,16 +361,3 @@ ANNOUNCEMENT = {
 }
 
 # Days the whole practice is closed: no consultation calls are offered.
-HOLIDAYS = [
-    ("Thanksgiving", "2026-11-26", "2026-11-27"),
-    ("Winter holidays", "2026-12-24", "2026-12-25"),
-    ("New Year's Day", "2027-01-01", "2027-01-01"),
-    ("Martin Luther King Jr. Day", "2027-01-18", "2027-01-18"),
-    ("Presidents' Day", "2027-02-15", "2027-02-15"),
-    ("Memorial Day", "2027-05-31", "2027-05-31"),
-    ("Juneteenth", "2027-06-18", "2027-06-18"),
-    ("Independence Day", "2027-07-05", "2027-07-05"),
-    ("Labor Day", "2027-09-06", "2027-09-06"),
-    ("Thanksgiving", "2027-11-25", "2027-11-26"),
-    ("Winter holidays", "2027-12-24", "2027-12-24"),
-]

@@ -1,23 +1,7 @@
 from django.http import Http404
 
-from pages.cache import get_or_build
-from pages.models import Announcement, Page, Section, SiteSettings
-from pages.structured_data import practice_data
-
-
-def site_chrome():
-    """What every page's header, banner and footer show: built once per content change."""
-
-    def build():
-        site_settings = SiteSettings.load()
-        return {
-            "settings": site_settings,
-            "structured_data": practice_data(site_settings),
-            "navigation": list(Page.objects.in_navigation().only("title", "slug", "navigation_title")),
-            "announcement": Announcement.objects.current().first(),
-        }
-
-    return get_or_build("chrome", build)
+from pages.models import Announcement, Page, Section
+from thrive.cache import get_or_build
 
 
 def page_get(*, slug, include_drafts=False):
@@ -42,3 +26,15 @@ def privacy_policy_version():
     """The version of the privacy policy a visitor consents to: the date it was last changed."""
     updated_at = Page.objects.published().filter(slug=PRIVACY_SLUG).values_list("updated_at", flat=True).first()
     return updated_at.date().isoformat() if updated_at else ""
+
+
+def content_chrome():
+    """The menu and the current announcement that every page shows: built once per content change."""
+
+    def build():
+        return {
+            "navigation": list(Page.objects.in_navigation().only("title", "slug", "navigation_title")),
+            "announcement": Announcement.objects.current().first(),
+        }
+
+    return get_or_build("content-chrome", build)

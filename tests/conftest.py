@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.test.utils import override_settings
 
-from tests.pages.factories import SiteSettingsFactory
+from tests.thrive.factories import SiteSettingsFactory
 
 
 @pytest.fixture(autouse=True, scope="session")

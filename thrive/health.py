@@ -5,14 +5,20 @@ It says nothing else: no versions, hosts or error messages (those go to the log)
 """
 
 import logging
+import os
+import sys
+import urllib.request
 import uuid
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from thrive.celery import app
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +44,6 @@ def check_cache():
 def check_broker():
     url = settings.CELERY_BROKER_URL
     if url.startswith(("redis://", "rediss://")):
-        import redis
-
         client = redis.Redis.from_url(
             url, socket_connect_timeout=BROKER_TIMEOUT_SECONDS, socket_timeout=BROKER_TIMEOUT_SECONDS
         )
@@ -48,8 +52,6 @@ def check_broker():
         finally:
             client.close()
         return
-    from thrive.celery import app
-
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_SECONDS)
 
@@ -78,10 +80,6 @@ def healthz(request):
 
 def main():
     """Exit 0 when this container's web server answers /healthz with 200: `python -m thrive.health`."""
-    import os
-    import sys
-    import urllib.request
-
     # The site refuses Host headers it doesn't serve, so ask as the first allowed host.
     host = (os.environ.get("ALLOWED_HOSTS") or "localhost").split(",")[0].strip().lstrip(".")
     if host in ("", "*"):

@@ -47,9 +47,14 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "auditlog",
-    "pages",
+    "solo",
+    # The site itself first, then the apps in the order they may depend on each other (see the README).
+    "thrive",
+    "staff",
     "clinicians",
+    "pages",
     "consultations",
+    "demo",
 ]
 
 # Order matters. Security, static files and the headers that every response
@@ -61,14 +66,14 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "thrive.headers.PermissionsPolicyMiddleware",
-    "pages.middleware.PageCacheMiddleware",
+    "thrive.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Staff only: the second factor, the idle timeout and who-did-what all need the signed-in user.
     "django_otp.middleware.OTPMiddleware",
-    "thrive.admin_security.StaffSecurityMiddleware",
+    "staff.middleware.StaffSecurityMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lock-out page.
@@ -89,7 +94,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "pages.context_processors.site",
+                "thrive.context_processors.site",
+                "pages.context_processors.content",
             ],
         },
     },
@@ -118,6 +124,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# django-solo keeps the site's and the consultations' settings rows in the cache; saving one refreshes it.
+SOLO_CACHE = "default"
+SOLO_CACHE_TIMEOUT = 60 * 60
+SOLO_CACHE_PREFIX = "solo"
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -136,12 +147,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # Redis redelivers a task not acknowledged within the visibility timeout. The
 # longest mail retry wait (NOTIFICATION_RETRY_MAX_SECONDS) stays far below it.
-CELERY_BROKER_VISIBILITY_TIMEOUT_SECONDS = 60 * 60
+BROKER_VISIBILITY_TIMEOUT_SECONDS = 60 * 60
 # Publishing fails fast: with Redis down, a booking still answers in a second or
 # two and its outbox row waits for the sweeper instead of the client waiting.
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT_SECONDS,
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT_SECONDS,
     "socket_connect_timeout": 1,
     "socket_timeout": 5,
     "max_retries": 1,
@@ -211,7 +222,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # django-axes watches every sign-in first; Django's own backend then checks the password.
 AUTHENTICATION_BACKENDS = [
-    "thrive.admin_security.SignInGuardBackend",
+    "staff.backends.SignInGuardBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -268,7 +279,7 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 SESSION_COOKIE_HTTPONLY = True
-CSRF_FAILURE_VIEW = "pages.views.csrf_failure"
+CSRF_FAILURE_VIEW = "thrive.views.csrf_failure"
 # Nothing on the site uses the camera, microphone, location, payment or FLoC-style tracking.
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), interest-cohort=(), "
@@ -310,16 +321,16 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(hours=env.int("AXES_COOLOFF_HOURS", default=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "thrive.admin_security.axes_client_address"
-AXES_LOCKOUT_TEMPLATE = "admin_security/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "staff.backends.axes_client_address"
+AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
 AXES_SENSITIVE_PARAMETERS = ["username", "password"]
-# django-auditlog: who changed what, with the client's personal details masked (see thrive/admin_security.py).
-AUDITLOG_MASK_CALLABLE = "thrive.admin_security.mask_personal_value"
+# django-auditlog: who changed what, with the client's personal details masked (see staff/audit.py).
+AUDITLOG_MASK_CALLABLE = "staff.audit.mask_personal_value"
 AUDITLOG_DISABLE_REMOTE_ADDR = True
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {
         "model": "consultations.Consultation",
-        # The same fields consultations.privacy erases; a test keeps the two lists equal.
+        # The same fields consultations.privacy.services erases; a test keeps the two lists equal.
         "mask_fields": [
             "first_name",
             "last_name",

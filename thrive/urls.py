@@ -4,10 +4,10 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from clinicians.sitemaps import ClinicianSitemap
-from consultations import privacy_views
-from pages import views as page_views
+from consultations.privacy import views as privacy_views
 from pages.sitemaps import PageSitemap
-from thrive.admin_security import admin_security_urls
+from staff.urls import two_factor_urls
+from thrive import views as site_views
 from thrive.health import healthz
 
 sitemaps = {"pages": PageSitemap, "clinicians": ClinicianSitemap}
@@ -18,11 +18,11 @@ admin.site.index_title = "Front desk"
 
 urlpatterns = [
     # Before the admin, whose catch-all would otherwise answer these paths.
-    *admin_security_urls(),
+    *two_factor_urls(),
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
-    path("robots.txt", page_views.robots_txt, name="robots_txt"),
+    path("robots.txt", site_views.robots_txt, name="robots_txt"),
     path("clinicians/", include("clinicians.urls")),
     path("consultation/", include("consultations.urls")),
     path("privacy/request/", privacy_views.privacy_request, name="privacy_request"),
@@ -36,4 +36,4 @@ if settings.DEBUG:
     # Uploaded clinician photos, for `make run`. Outside DEBUG, whatever fronts the app must serve MEDIA_ROOT.
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-handler500 = "pages.views.server_error"
+handler500 = "thrive.views.server_error"

@@ -1,7 +1,7 @@
 """The pages a visitor can reach, for the checks that must hold on every one of them."""
 
 from clinicians.models import Clinician
-from consultations.selectors import open_slots
+from consultations.scheduling.selectors import open_slots
 from pages.models import HOME_SLUG, Page
 
 NOT_FOUND_PATH = "/no-such-page/"

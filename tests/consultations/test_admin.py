@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from consultations.admin import csv_safe
+from consultations.booking.admin import csv_safe
 from consultations.models import Consultation, ConsultationSettings, TimeOff
 from tests.clinicians.factories import StaffUserFactory, clinician_user, front_desk_user
 from tests.consultations.factories import (
@@ -243,6 +243,18 @@ def test_a_status_change_from_a_stale_form_is_not_applied(desk, mari):
     assert call.status == Status.CANCELLED
 
 
+def test_an_edit_that_cannot_be_applied_changes_nothing_and_says_so(desk, mari):
+    call = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0), internal_notes="")
+    loaded = change_data(call, status=Status.COMPLETED, loaded_status=Status.CONFIRMED)
+    # Meanwhile a colleague marks it "not a fit", from which "completed" may not follow.
+    Consultation.objects.filter(pk=call.pk).update(status=Status.NOT_A_FIT)
+    response = desk.post(change_url(call), loaded | {"internal_notes": "Left a voicemail"}, follow=True)
+    call.refresh_from_db()
+    assert call.status == Status.NOT_A_FIT
+    assert call.internal_notes == ""
+    assert f"{call.reference} was not changed" in response.content.decode()
+
+
 def test_an_unrelated_save_from_a_stale_form_keeps_a_colleagues_changes(desk, mari):
     call = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
     loaded = change_data(call, loaded_status=Status.CONFIRMED, loaded_schedule=f"{mari.pk}@20260302T1800Z")
@@ -271,7 +283,7 @@ def test_an_impossible_status_change_is_explained(desk, mari):
 
 def test_staff_cancel_records_a_practice_cancellation(desk, mari, monkeypatch):
     events = []
-    monkeypatch.setattr("consultations.services.notifications_record", lambda **kw: events.append(kw["event"]))
+    monkeypatch.setattr("consultations.booking.services.notifications_record", lambda **kw: events.append(kw["event"]))
     call = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
     desk.post(change_url(call), change_data(call, status=Status.CANCELLED))
     call.refresh_from_db()
@@ -309,7 +321,8 @@ def test_clinicians_manage_only_their_own_hours_and_time_off(client, mari):
 
 def test_settings_open_straight_at_the_single_record(desk):
     response = desk.get(reverse("admin:consultations_consultationsettings_changelist"))
-    assert response["Location"] == reverse("admin:consultations_consultationsettings_change", args=[1])
+    assert response.status_code == 200
+    assert 'name="call_minutes"' in response.content.decode()
     assert ConsultationSettings.objects.count() == 1
 
 

@@ -24,12 +24,14 @@ from celery.signals import task_postrun
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from consultations.booking.services import consultation_book
 from consultations.models import Consultation, Notification
-from consultations.notifications import Event, notifications_record, notifications_requeue_stale
-from consultations.services import consultation_book
-from consultations.tasks import send_notification
+from consultations.outbox.events import Event
+from consultations.outbox.services import notifications_record, notifications_requeue_stale
+from consultations.outbox.tasks import send_notification
 from tests.consultations.factories import ClinicianFactory, ConsultationHoursFactory, ConsultationSettingsFactory
-from tests.pages.factories import PageFactory, SiteSettingsFactory
+from tests.pages.factories import PageFactory
+from tests.thrive.factories import SiteSettingsFactory
 from thrive.celery import app as celery_app
 
 pytestmark = [
@@ -291,7 +293,7 @@ def test_with_the_broker_down_the_booking_still_succeeds_fast_and_the_sweeper_se
     worker_factory, mailbox, practice
 ):
     with worker_factory():
-        with broker_for_publishing(CLOSED_BROKER), logged_by("consultations.notifications") as logged:
+        with broker_for_publishing(CLOSED_BROKER), logged_by("consultations.outbox.services") as logged:
             started = time.monotonic()
             consultation = book(practice)
             booking_seconds = time.monotonic() - started

@@ -1,6 +1,6 @@
 import pytest
 
-from consultations.forms import ONLINE_WASHINGTON_ONLY, BookingForm, CallbackForm
+from consultations.booking.forms import ONLINE_WASHINGTON_ONLY, BookingForm, CallbackForm
 
 pytestmark = pytest.mark.django_db
 

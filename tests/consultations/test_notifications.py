@@ -9,13 +9,15 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
+from consultations.booking.services import consultation_cancel
 from consultations.models import Consultation, Notification
-from consultations.notifications import Event, Role, digest_record, notification_send, notifications_record
-from consultations.services import consultation_cancel
+from consultations.outbox.events import Event, Role
+from consultations.outbox.sending import notification_send
+from consultations.outbox.services import digest_record, notifications_record
 from tests.consultations.factories import ClinicianFactory, ConsultationFactory
 from tests.html.test_valid_html import check
 from tests.html.test_valid_html import vnu as vnu  # noqa: F401 - the "vnu" fixture, requested by name
-from tests.pages.factories import SiteSettingsFactory
+from tests.thrive.factories import SiteSettingsFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -376,7 +378,7 @@ def test_a_sent_message_is_never_sent_again(record):
     record(booking(), Event.BOOKED)
     row = Notification.objects.get(recipient_role=Role.CLIENT)
 
-    from consultations.tasks import send_notification
+    from consultations.outbox.tasks import send_notification
 
     send_notification.apply(args=[row.pk])
     send_notification.delay(row.pk)

@@ -9,10 +9,11 @@ import time_machine
 from django.db import connection, connections
 from django.test import Client
 
-from consultations.forms import new_form_token
+from consultations.booking.forms import new_form_token
 from consultations.models import Consultation
 from tests.consultations.factories import ClinicianFactory, ConsultationHoursFactory
-from tests.pages.factories import PageFactory, SiteSettingsFactory
+from tests.pages.factories import PageFactory
+from tests.thrive.factories import SiteSettingsFactory
 
 # Real commits are needed for threads to see each other's bookings. The races use only what they create,
 # so they don't depend on data from migrations that an earlier transactional test may have flushed.

@@ -4,9 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from consultations.models import Consultation
-from consultations.notifications import Event
-from consultations.services import (
+from consultations.booking.services import (
     AlreadyBooked,
     AlreadyChanged,
     NotChangeable,
@@ -18,6 +16,8 @@ from consultations.services import (
     consultation_reschedule,
     consultations_status_set,
 )
+from consultations.models import Consultation
+from consultations.outbox.events import Event
 from tests.consultations.factories import ClinicianFactory, ConsultationFactory, ConsultationHoursFactory, pt
 from tests.pages.factories import PageFactory
 
@@ -38,7 +38,7 @@ def recorded(monkeypatch):
     """The events the services report to the outbox, in order."""
     events = []
     monkeypatch.setattr(
-        "consultations.services.notifications_record",
+        "consultations.booking.services.notifications_record",
         lambda *, consultation, event: events.append((consultation.reference, event)),
     )
     return events
@@ -92,7 +92,7 @@ def test_first_available_falls_through_when_the_first_choice_was_just_taken(reco
     for clinician in (first, second):
         monday_hours(clinician)
     # Someone books `first` at this time between our availability check and our insert.
-    from consultations import services
+    from consultations.booking import services
 
     real_candidates = services.clinicians_by_fewest_upcoming
 
@@ -111,8 +111,8 @@ def test_a_slot_taken_meanwhile_by_everyone_is_refused_as_just_taken(recorded, m
     clinician = ClinicianFactory()
     monday_hours(clinician)
     monkeypatch.setattr(
-        "consultations.services.slot_lookup",
-        lambda **kwargs: __import__("consultations.selectors", fromlist=["Slot"]).Slot(
+        "consultations.booking.services.slot_lookup",
+        lambda **kwargs: __import__("consultations.scheduling.selectors", fromlist=["Slot"]).Slot(
             starts_at=kwargs["starts_at"], clinician_ids=(clinician.pk,)
         ),
     )

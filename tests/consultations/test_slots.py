@@ -4,7 +4,7 @@ import pytest
 import time_machine
 
 from consultations.models import Consultation, ConsultationSettings
-from consultations.selectors import (
+from consultations.scheduling.selectors import (
     nearest_open_slots,
     open_slots,
     parse_slot_key,
@@ -99,7 +99,7 @@ def test_minimum_notice_hides_times_too_soon(clinician):
 
 def test_horizon_limits_how_far_ahead_times_are_offered(clinician, sunday_march_1):
     ConsultationHoursFactory(clinician=clinician, weekday=0, starts_at=datetime.time(10), ends_at=datetime.time(10, 15))
-    settings = ConsultationSettings.load()
+    settings = ConsultationSettings.get_solo()
     settings.horizon_days = 8
     settings.save()
     assert starts(open_slots()) == [utc(2026, 3, 2, 18)]
@@ -116,7 +116,7 @@ def test_booked_calls_are_taken_out_and_cancelled_ones_free_the_time(clinician, 
 
 
 def test_buffer_spaces_calls_and_keeps_a_gap_around_booked_ones(clinician, sunday_march_1):
-    settings = ConsultationSettings.load()
+    settings = ConsultationSettings.get_solo()
     settings.buffer_minutes = 15
     settings.save()
     ConsultationHoursFactory(clinician=clinician, weekday=0, starts_at=datetime.time(10), ends_at=datetime.time(12))
@@ -128,7 +128,7 @@ def test_buffer_spaces_calls_and_keeps_a_gap_around_booked_ones(clinician, sunda
 
 
 def test_daily_cap_closes_a_day_once_reached(clinician, sunday_march_1):
-    settings = ConsultationSettings.load()
+    settings = ConsultationSettings.get_solo()
     settings.daily_cap = 2
     settings.save()
     ConsultationHoursFactory(clinician=clinician, weekday=0, starts_at=datetime.time(10), ends_at=datetime.time(12))

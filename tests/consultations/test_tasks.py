@@ -12,10 +12,12 @@ from django.urls import reverse
 
 from consultations import tasks
 from consultations.models import Consultation, ConsultationSettings, Notification
-from consultations.notifications import Event, Role, notification_send, notifications_record
+from consultations.outbox.events import Event, Role
+from consultations.outbox.sending import notification_send
+from consultations.outbox.services import notifications_record
 from tests.clinicians.factories import clinician_user, front_desk_user
 from tests.consultations.factories import ClinicianFactory, ConsultationFactory, pt
-from tests.pages.factories import SiteSettingsFactory
+from tests.thrive.factories import SiteSettingsFactory
 from thrive.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db

@@ -150,7 +150,7 @@ def test_repeat_views_of_the_slot_page_reuse_the_computed_times(client, mari, dj
 
 
 def test_a_cancelled_call_opens_its_time_on_the_slot_page_at_once(client, mari):
-    from consultations.services import consultation_cancel
+    from consultations.booking.services import consultation_cancel
 
     call = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
     assert f"slot={MONDAY_10}" not in client.get(BOOK).content.decode()

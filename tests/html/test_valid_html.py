@@ -11,11 +11,11 @@ from django.core.management import call_command
 from django.test import RequestFactory
 
 from clinicians.models import Clinician
-from consultations.selectors import open_slots
+from consultations.scheduling.selectors import open_slots
 from consultations.tokens import consultation_token
-from pages.views import csrf_failure, server_error
 from tests.browser.public import NOT_FOUND_PATH, public_paths
 from tests.consultations.factories import ConsultationFactory
+from thrive.views import csrf_failure, server_error
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
-from pages.models import SiteSettings
 from tests.pages.factories import AnnouncementFactory, PageFactory, SectionFactory
+from thrive.models import SiteSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def test_unpublishing_hides_the_page_at_once(client, content_page):
 
 def test_changing_the_phone_number_shows_at_once(client, content_page):
     client.get("/does-ipt-work/")
-    settings_row = SiteSettings.load()
+    settings_row = SiteSettings.get_solo()
     settings_row.phone = "206-555-0100"
     settings_row.save()
 
@@ -123,6 +123,7 @@ def test_home_page_queries_do_not_grow_with_the_clinicians_listed(client, site_s
 
     PageFactory(slug="home", title="Welcome")
     ClinicianFactory(accepting_new_clients=True)
+    cache.clear()
     with CaptureQueriesContext(connection) as one:
         client.get("/")
     ClinicianFactory.create_batch(9, accepting_new_clients=True)

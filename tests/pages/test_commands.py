@@ -6,7 +6,8 @@ from django.core.management import call_command
 
 from clinicians.models import Clinician
 from consultations.models import TimeOff
-from pages.models import Announcement, Page, Section, SiteSettings
+from pages.models import Announcement, Page, Section
+from thrive.models import SiteSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_seed_demo_loads_the_practice_content(client):
     call_command("seed_demo", stdout=io.StringIO())
 
-    settings_row = SiteSettings.load()
+    settings_row = SiteSettings.get_solo()
     assert settings_row.phone == "206-403-1148"
     assert settings_row.street_address == "5306 Ballard Ave NW"
     slugs = set(Page.objects.published().values_list("slug", flat=True))

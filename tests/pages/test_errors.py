@@ -27,7 +27,7 @@ def test_an_unexpected_error_shows_a_calm_page_with_the_phone_number(failing_cli
 def test_the_error_page_renders_even_when_the_database_is_down(failing_client, site_settings):
     with (
         mock.patch("pages.views.page_get", side_effect=OperationalError("db gone")),
-        mock.patch("pages.context_processors.site_chrome", side_effect=OperationalError("db gone")),
+        mock.patch("thrive.context_processors.site_chrome", side_effect=OperationalError("db gone")),
     ):
         response = failing_client.get("/what-is-ipt/")
 

@@ -40,17 +40,17 @@ def test_duplicate_page_slugs_are_refused_by_the_database():
 
 
 def test_site_settings_is_a_single_row():
-    from pages.models import SiteSettings
+    from thrive.models import SiteSettings
 
     SiteSettings(phone="1", street_address="a").save()
     SiteSettings(phone="2", street_address="b").save()
 
     assert SiteSettings.objects.count() == 1
-    assert SiteSettings.load().phone == "2"
+    assert SiteSettings.get_solo().phone == "2"
 
 
 def test_phone_link_is_an_international_tel_uri():
-    from pages.models import SiteSettings
+    from thrive.models import SiteSettings
 
     assert SiteSettings(phone="206-403-1148").phone_href == "tel:+12064031148"
 

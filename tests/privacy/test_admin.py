@@ -5,7 +5,7 @@ import time_machine
 from django.urls import reverse
 
 from consultations.models import Consultation, PrivacyRequest
-from consultations.privacy import privacy_request_create
+from consultations.privacy.services import privacy_request_create
 from tests.clinicians.factories import clinician_user, front_desk_user
 from tests.consultations.factories import ConsultationFactory
 

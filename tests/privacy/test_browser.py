@@ -9,7 +9,7 @@ from consultations.models import Consultation, Notification, PrivacyRequest
 from consultations.tokens import consultation_token
 from tests.browser.axe import axe_violations
 from tests.consultations.factories import ConsultationFactory, ConsultationSettingsFactory
-from tests.pages.factories import SiteSettingsFactory
+from tests.thrive.factories import SiteSettingsFactory
 
 from .conftest import chromium_path, required
 

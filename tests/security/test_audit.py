@@ -127,7 +127,7 @@ def test_the_history_is_visible_to_the_front_desk_in_the_admin(front_desk_client
 def test_a_status_change_made_with_update_can_be_added_to_the_history(front_desk_client):
     from auditlog.context import set_actor
 
-    from thrive.admin_security import audit_record_update
+    from staff.audit import audit_record_update
 
     consultation = ConsultationFactory(status="confirmed")
     with set_actor(front_desk_client.user):
@@ -141,8 +141,8 @@ def test_a_status_change_made_with_update_can_be_added_to_the_history(front_desk
 def test_bulk_status_changes_from_the_queue_reach_the_history(front_desk_client):
     from auditlog.context import set_actor
 
+    from consultations.booking.services import consultations_status_set
     from consultations.models import Consultation
-    from consultations.services import consultations_status_set
 
     confirmed = ConsultationFactory(status="confirmed")
     cancelled = ConsultationFactory(status="cancelled")
@@ -160,7 +160,7 @@ def test_bulk_status_changes_from_the_queue_reach_the_history(front_desk_client)
 
 
 def test_a_client_cancelling_reaches_the_history():
-    from consultations.services import consultation_cancel
+    from consultations.booking.services import consultation_cancel
 
     consultation = ConsultationFactory(status="confirmed")
 

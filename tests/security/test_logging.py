@@ -75,7 +75,7 @@ def test_a_sentry_event_keeps_no_request_data_cookies_user_or_local_variables():
 
 @pytest.mark.django_db
 def test_an_error_page_shows_no_traceback_or_form_contents(client, settings, monkeypatch):
-    from consultations import privacy_views
+    from consultations.privacy import views as privacy_views
 
     def broken(**kwargs):
         raise RuntimeError("database exploded while saving Robin Example")

@@ -1,0 +1,43 @@
+"""Reads for booking: who takes a new call, and whether someone already has one coming up."""
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from clinicians.models import Clinician
+from consultations.models import Consultation
+
+
+def clinicians_by_fewest_upcoming(*, clinician_ids, now=None):
+    """The clinicians with these ids, the one with the fewest upcoming calls first."""
+    now = now or timezone.now()
+    upcoming = Q(consultations__starts_at__gte=now) & ~Q(consultations__status=Consultation.Status.CANCELLED)
+    return list(
+        Clinician.objects.filter(pk__in=clinician_ids)
+        .annotate(upcoming_calls=Count("consultations", filter=upcoming))
+        .order_by("upcoming_calls", "display_order", "pk")
+    )
+
+
+def bookable_clinician(slug):
+    """The active clinician accepting new clients with this slug, or None (then: first available)."""
+    if not slug or not isinstance(slug, str) or len(slug) > 120:
+        return None
+    return Clinician.objects.active().accepting().filter(slug=slug).first()
+
+
+def upcoming_consultation_for(*, phone=None, email=None, now=None):
+    """The upcoming call already booked with this phone or email, if any: one free consultation at a time."""
+    match = Q()
+    if phone:
+        match |= Q(phone=phone)
+    if email:
+        match |= Q(email__iexact=email)
+    if not match:
+        return None
+    return (
+        Consultation.objects.upcoming(now)
+        .filter(match, erased_at__isnull=True)
+        .select_related("clinician")
+        .order_by("starts_at")
+        .first()
+    )

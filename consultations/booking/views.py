@@ -1,0 +1,266 @@
+"""The booking pages: open times, the forms, and a booking's private page reached through its signed link."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from consultations.booking.forms import BookingForm, CallbackForm, RescheduleForm
+from consultations.booking.selectors import bookable_clinician
+from consultations.booking.services import (
+    AlreadyBooked,
+    AlreadyChanged,
+    NotChangeable,
+    SlotUnavailable,
+    callback_request_create,
+    consultation_book,
+    consultation_cancel,
+    consultation_reschedule,
+)
+from consultations.calendar import consultation_ics
+from consultations.models import Consultation
+from consultations.scheduling.selectors import (
+    nearest_open_slots,
+    open_slots,
+    open_slots_for_visitors,
+    parse_slot_key,
+    slot_key,
+    slot_lookup,
+    slots_by_day,
+)
+from consultations.tokens import consultation_from_token, consultation_token, private_page_path
+from thrive.visitor_limits import visitor_limit_count, visitor_limit_reached
+
+SESSION_TOKENS = "consultation_tokens"
+
+
+@require_safe
+@never_cache  # The open times change with every booking; a stale copy would offer taken times.
+def book(request):
+    """The open times, grouped by day, for the first available clinician or the one asked for."""
+    slug = request.GET.get("clinician", "")
+    clinician = bookable_clinician(slug)
+    days = slots_by_day(open_slots_for_visitors(clinician=clinician))
+    context = {
+        "days": days,
+        "clinician": clinician,
+        "unknown_clinician": bool(slug) and clinician is None,
+        "details_url": reverse("consultations:details"),
+        "clinician_query": f"&clinician={clinician.slug}" if clinician else "",
+    }
+    return render(request, "consultations/slots.html", context)
+
+
+def _rate_limited(request):
+    return render(request, "consultations/rate_limited.html", status=429)
+
+
+def _remember(request, consultation):
+    """Let this browser reach its own booking again, e.g. when it tries to book a second call."""
+    tokens = request.session.get(SESSION_TOKENS, [])
+    token = consultation_token(consultation)
+    if token not in tokens:
+        request.session[SESSION_TOKENS] = [*tokens[-4:], token]
+    return token
+
+
+def _already_booked(request, existing):
+    own = consultation_token(existing) in request.session.get(SESSION_TOKENS, [])
+    context = {"existing": existing if own else None, "token": consultation_token(existing) if own else None}
+    return render(request, "consultations/already_booked.html", context, status=409)
+
+
+SLOT_TAKEN = "That time was just taken by someone else. Here are the nearest open times; your details are kept."
+SLOT_CLOSED = "That time isn't open any more. Here are the nearest open times."
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def details(request):
+    """The booking form for one chosen time; on a clash it offers the nearest open times, keeping what was typed."""
+    source = request.POST if request.method == "POST" else request.GET
+    if request.method != "POST" and "slot" not in source:
+        return redirect("consultations:book")
+    clinician = bookable_clinician(source.get("clinician", ""))
+    wanted = parse_slot_key(source.get("slot", ""))
+    slot_error = None
+
+    if request.method == "POST":
+        if visitor_limit_reached(request):
+            return _rate_limited(request)
+        form = BookingForm(request.POST)
+        if form.is_bot:
+            return render(request, "consultations/received.html")
+        if form.is_valid():
+            try:
+                consultation = consultation_book(
+                    consultation=form.save(commit=False),
+                    starts_at=form.cleaned_data["slot"],
+                    clinician=clinician,
+                    form_token=form.cleaned_data["form_token"],
+                )
+            except AlreadyBooked as exc:
+                return _already_booked(request, exc.consultation)
+            except SlotUnavailable as exc:
+                slot_error = SLOT_TAKEN if exc.just_taken else SLOT_CLOSED
+            else:
+                visitor_limit_count(request)
+                return redirect("consultations:manage", token=_remember(request, consultation))
+    else:
+        form = BookingForm(initial={"slot": source.get("slot", ""), "clinician": clinician.slug if clinician else ""})
+
+    chosen = None if slot_error else slot_lookup(starts_at=wanted, clinician=clinician)
+    alternatives = []
+    if chosen is None:
+        slot_error = slot_error or (form.errors.get("slot") or [SLOT_CLOSED])[0]
+        alternatives = nearest_open_slots(around=wanted or timezone.now(), clinician=clinician, count=6)
+    summary = [(target, message) for target, message in form.error_summary() if target != "id_slot"]
+    if slot_error:
+        summary.insert(0, (f"slot-{alternatives[0].key}" if alternatives else "slot-choices", slot_error))
+    context = {
+        "form": form,
+        "chosen": chosen,
+        "alternatives": alternatives,
+        "alternative_days": slots_by_day(alternatives),
+        "slot_error": slot_error,
+        "error_summary": summary if request.method == "POST" or slot_error else [],
+        "clinician": clinician,
+        "selected_key": source.get("slot", "") if chosen else "",
+    }
+    return render(request, "consultations/details.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def callback(request):
+    """None of the open times work: ask to be called back, with the days and times that suit."""
+    source = request.POST if request.method == "POST" else request.GET
+    clinician = bookable_clinician(source.get("clinician", ""))
+    if request.method == "POST":
+        if visitor_limit_reached(request):
+            return _rate_limited(request)
+        form = CallbackForm(request.POST)
+        if form.is_bot:
+            return render(request, "consultations/received.html")
+        if form.is_valid():
+            try:
+                consultation = callback_request_create(
+                    consultation=form.save(commit=False),
+                    clinician=clinician,
+                    form_token=form.cleaned_data["form_token"],
+                )
+            except AlreadyBooked as exc:
+                return _already_booked(request, exc.consultation)
+            visitor_limit_count(request)
+            return redirect("consultations:manage", token=_remember(request, consultation))
+    else:
+        form = CallbackForm(initial={"clinician": clinician.slug if clinician else ""})
+    return render(request, "consultations/callback.html", {"form": form, "clinician": clinician})
+
+
+# The private pages below carry a client's details: never_cache keeps them out of shared caches.
+
+
+def _consultation_or_404(token):
+    consultation = consultation_from_token(token)
+    if consultation is None:
+        raise Http404("No such booking")
+    return consultation
+
+
+@require_safe
+@never_cache
+def manage(request, token):
+    """A booking's private page: its current state, the calendar file, and the ways to change it."""
+    consultation = _consultation_or_404(token)
+    can_change = consultation.client_may_change()
+    context = {
+        "consultation": consultation,
+        "token": token,
+        "can_change": can_change,
+        "can_reschedule": can_change and consultation.starts_at is not None and consultation.clinician_id,
+        "is_past": consultation.starts_at is not None and consultation.starts_at <= timezone.now(),
+    }
+    return render(request, "consultations/manage.html", context)
+
+
+@require_safe
+@never_cache
+def calendar_file(request, token):
+    """The call as an .ics file for the visitor's calendar."""
+    consultation = _consultation_or_404(token)
+    if consultation.starts_at is None or consultation.status == Consultation.Status.CANCELLED:
+        raise Http404("Nothing to add to a calendar")
+    manage_link = request.build_absolute_uri(private_page_path(consultation))
+    response = HttpResponse(
+        consultation_ics(consultation, manage_url=manage_link), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="thrive-consultation-{consultation.reference}.ics"'
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def cancel(request, token):
+    """Ask before cancelling; a second use of the link shows the booking as it stands."""
+    consultation = _consultation_or_404(token)
+    if not consultation.client_may_change():
+        return redirect("consultations:manage", token=token)
+    if request.method == "POST":
+        try:
+            consultation_cancel(consultation=consultation)
+        except NotChangeable:
+            pass
+        else:
+            messages.success(request, "Your call is cancelled. You're welcome back whenever you'd like to talk.")
+        return redirect("consultations:manage", token=token)
+    return render(request, "consultations/cancel.html", {"consultation": consultation, "token": token})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def reschedule(request, token):
+    """Choose another open time with the same clinician; the old time is released in the same step."""
+    consultation = _consultation_or_404(token)
+    if not consultation.client_may_change() or consultation.starts_at is None or consultation.clinician is None:
+        return redirect("consultations:manage", token=token)
+    error = None
+    selected = ""
+    if request.method == "POST":
+        form = RescheduleForm(request.POST)
+        selected = request.POST.get("slot", "")
+        if form.is_valid():
+            expected = parse_slot_key(form.cleaned_data["current"])
+            try:
+                consultation_reschedule(
+                    consultation=consultation, starts_at=form.cleaned_data["slot"], expected_starts_at=expected
+                )
+            except (AlreadyChanged, NotChangeable):
+                messages.info(request, "This booking had already changed. Here it is as it stands now.")
+                return redirect("consultations:manage", token=token)
+            except SlotUnavailable as exc:
+                error = (
+                    "That time was just taken by someone else. Please choose another."
+                    if exc.just_taken
+                    else "That time isn't open any more. Please choose another."
+                )
+            else:
+                messages.success(request, "Your call has been moved to its new time.")
+                return redirect("consultations:manage", token=token)
+        else:
+            error = form.errors.get("slot", ["Choose a new time for your call."])[0]
+    # The current time is left out: choosing it would change nothing.
+    slots = [s for s in open_slots(clinician=consultation.clinician) if s.starts_at != consultation.starts_at]
+    days = slots_by_day(slots)
+    context = {
+        "consultation": consultation,
+        "token": token,
+        "days": days,
+        "current_key": slot_key(consultation.starts_at),
+        "selected_key": selected,
+        "slot_error": error,
+        # The summary at the top takes the focus (booking.js) and links to the first time to choose.
+        "error_summary": [(f"slot-{slots[0].key}" if slots else "slot-choices", error)] if error else [],
+    }
+    return render(request, "consultations/reschedule.html", context)

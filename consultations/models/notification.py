@@ -1,0 +1,83 @@
+"""The outbox: every message the site sends, written in the same transaction as the change it reports."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from clinicians.models import Clinician
+from consultations.models.consultation import Consultation
+
+
+class NotificationQuerySet(models.QuerySet):
+    def due(self, now=None):
+        """Pending messages whose next attempt is due."""
+        return self.filter(status=Notification.Status.PENDING, next_attempt_at__lte=now or timezone.now())
+
+
+class Notification(models.Model):
+    """The outbox: one message to one recipient about one event, written with the change it reports."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to send"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Not needed any more"
+
+    consultation = models.ForeignKey(
+        Consultation, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    clinician = models.ForeignKey(
+        Clinician,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        help_text="The clinician a staff message or daily list is for.",
+    )
+    event = models.CharField(max_length=40)
+    recipient_role = models.CharField(max_length=20)
+    to_email = models.EmailField()
+    dedupe_key = models.CharField(max_length=200, unique=True, editable=False)
+    call_starts_at = models.DateTimeField(
+        null=True, blank=True, help_text="The call's time when the message was written (messages say this time)."
+    )
+    previous_call_starts_at = models.DateTimeField(
+        null=True, blank=True, help_text="For a moved call: the time it was at before, as the message says."
+    )
+    previous_clinician = models.ForeignKey(
+        Clinician,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="For a call given to another clinician: who had it before.",
+    )
+    digest_date = models.DateField(null=True, blank=True, help_text="Daily lists: the day the list is for.")
+    privacy_request = models.ForeignKey(
+        "PrivacyRequest",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        help_text="For a privacy request alert: the request it is about.",
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(
+        default=timezone.now, help_text="When the message is next due to be tried, if it is still waiting."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The sweeper looks for waiting messages by when they were due.
+            models.Index(fields=["next_attempt_at"], condition=Q(status="pending"), name="notification_pending_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.event} to {self.recipient_role}"

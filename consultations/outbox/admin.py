@@ -1,0 +1,103 @@
+"""The notification outbox in the admin: what was sent about each consultation, and what failed."""
+
+from django.contrib import admin, messages
+from django.utils.text import Truncator
+
+from consultations.models import Notification
+from consultations.outbox.events import Event, Role
+from consultations.outbox.services import notifications_resend
+
+
+class NotificationInline(admin.TabularInline):
+    model = Notification
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "emails about this consultation"
+    fields = ["event_label", "recipient_label", "status", "attempts", "created_at", "sent_at", "last_error"]
+    readonly_fields = fields
+
+    @admin.display(description="about")
+    def event_label(self, notification):
+        return _label(Event, notification.event)
+
+    @admin.display(description="to")
+    def recipient_label(self, notification):
+        return _label(Role, notification.recipient_role)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Every message the site has sent or tried to send; failed ones can be sent again from here."""
+
+    list_display = [
+        "created_at",
+        "event_label",
+        "recipient_label",
+        "to_email",
+        "status",
+        "attempts",
+        "sent_at",
+        "error",
+    ]
+    list_filter = ["status", "event", "recipient_role"]
+    list_select_related = ["consultation", "clinician", "privacy_request"]
+    search_fields = ["consultation__reference", "privacy_request__reference", "to_email"]
+    date_hierarchy = "created_at"
+    actions = ["resend"]
+    fields = [
+        "consultation",
+        "privacy_request",
+        "clinician",
+        "event",
+        "recipient_role",
+        "to_email",
+        "call_starts_at",
+        "digest_date",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+        "created_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="about", ordering="event")
+    def event_label(self, notification):
+        return _label(Event, notification.event)
+
+    @admin.display(description="to", ordering="recipient_role")
+    def recipient_label(self, notification):
+        return _label(Role, notification.recipient_role)
+
+    @admin.display(description="error")
+    def error(self, notification):
+        return Truncator(notification.last_error).chars(80)
+
+    @admin.action(description="Send the selected failed messages again", permissions=["change"])
+    def resend(self, request, queryset):
+        sent = queryset.filter(status=Notification.Status.SENT).count()
+        count = notifications_resend(queryset=queryset)
+        if count:
+            self.message_user(request, f"{count} message(s) will be sent again now.", messages.SUCCESS)
+        if sent:
+            self.message_user(
+                request, f"{sent} message(s) had already been sent and were left alone.", messages.WARNING
+            )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # The outbox is the record of what was sent; the privacy work erases addresses, never rows.
+        return False
+
+
+def _label(choices, value):
+    try:
+        return choices(value).label
+    except ValueError:
+        return value

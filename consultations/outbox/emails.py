@@ -1,0 +1,180 @@
+"""Turning an outbox row into an email: text and HTML from templates, in the site's voice.
+
+Staff messages (clinician, front desk) are kept to the minimum necessary: when,
+what kind of call, the reference and a link to the record in the admin. They
+never carry the client's name, contact details, note or anything about their
+health. Client messages carry their own booking and nothing else.
+"""
+
+import re
+from email.utils import formataddr, parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+
+from consultations.calendar import consultation_ics
+from consultations.models import Consultation, ConsultationSettings
+from consultations.outbox.events import Event, Role
+from consultations.timefmt import day_bounds, local, short_time, spoken_time
+from consultations.tokens import private_page_path
+from thrive.models import SiteSettings
+
+TEMPLATE_DIR = "consultations/email"
+
+# Client messages that carry the call as a calendar file, so their calendar shows the current time.
+WITH_CALENDAR = {Event.BOOKED, Event.RESCHEDULED, Event.PRACTICE_MOVED}
+
+
+def absolute(path):
+    return f"{settings.SITE_URL}{path}"
+
+
+def admin_change_url(consultation):
+    """The consultation's record in the admin, wherever ADMIN_URL puts it."""
+    try:
+        path = reverse("admin:consultations_consultation_change", args=[consultation.pk])
+    except NoReverseMatch:
+        path = f"/{settings.ADMIN_URL}consultations/consultation/{consultation.pk}/change/"
+    return absolute(path)
+
+
+def manage_url(consultation):
+    """The client's private link to see, move or cancel their booking, as a full address for emails."""
+    return absolute(private_page_path(consultation))
+
+
+def _addresses(site, notification):
+    """From: the practice's name at the sending address. Reply-To: whoever should read the answer."""
+    _, sending_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    from_email = formataddr((site.practice_name, sending_address)) if sending_address else settings.DEFAULT_FROM_EMAIL
+    if notification.recipient_role == Role.CLIENT:
+        reply_to = site.email or site.front_desk_email
+    else:
+        reply_to = site.front_desk_email or site.email
+    return from_email, [reply_to] if reply_to else []
+
+
+def format_label(consultation):
+    """How the call's format reads in a staff message: "Either" alone would say nothing."""
+    if consultation.session_format == Consultation.Format.EITHER:
+        return "in person or online"
+    return consultation.get_session_format_display().replace("In person", "in person").replace("Online", "online")
+
+
+def _template_name(notification):
+    audience = "client" if notification.recipient_role == Role.CLIENT else "staff"
+    return f"{TEMPLATE_DIR}/{notification.event}_{audience}"
+
+
+def _digest_calls(notification):
+    starts, ends = day_bounds(notification.digest_date)
+    calls = (
+        Consultation.objects.active()
+        .filter(clinician=notification.clinician, starts_at__gte=starts, starts_at__lt=ends)
+        .order_by("starts_at")
+    )
+    return [
+        {
+            "when": local(call.starts_at),
+            "service": call.get_service_display(),
+            "format": format_label(call),
+            "reference": call.reference,
+            "admin_url": admin_change_url(call),
+        }
+        for call in calls
+    ]
+
+
+def notification_context(notification):
+    """Everything a template may show. Staff get no client details: the templates can't leak what isn't here."""
+    site = SiteSettings.get_solo()
+    consultation = notification.consultation
+    context = {
+        "site": site,
+        "site_url": settings.SITE_URL,
+        "event": notification.event,
+        "role": notification.recipient_role,
+        "call_minutes": ConsultationSettings.get_solo().call_minutes,
+        "when_text": spoken_time(notification.call_starts_at),
+        "when_short": short_time(notification.call_starts_at),
+    }
+    if notification.event == Event.PRIVACY_REQUEST:
+        privacy_request = notification.privacy_request
+        context |= {
+            "privacy_request": privacy_request,
+            "admin_url": absolute(reverse("admin:consultations_privacyrequest_change", args=[privacy_request.pk])),
+        }
+        return context
+    if notification.event == Event.DIGEST:
+        context |= {
+            "clinician": notification.clinician,
+            "day": notification.digest_date,
+            "calls": _digest_calls(notification),
+            "admin_list_url": absolute(f"/{settings.ADMIN_URL}consultations/consultation/"),
+        }
+        return context
+
+    clinician = consultation.clinician
+    context |= {
+        "reference": consultation.reference,
+        "clinician_name": clinician.full_name if clinician else "",
+    }
+    previous = notification.previous_call_starts_at
+    context |= {
+        "previous_when_text": spoken_time(previous),
+        "previous_when_short": short_time(previous),
+        "previous_clinician_name": notification.previous_clinician.full_name if notification.previous_clinician else "",
+    }
+    if notification.recipient_role == Role.CLIENT:
+        context |= {
+            "name": consultation.display_name,
+            "clinician_first_name": clinician.first_name if clinician else "",
+            "manage_url": manage_url(consultation),
+            "booking_url": absolute(reverse("consultations:book")),
+            "voicemail_ok": consultation.voicemail_ok,
+            "preferred_days": consultation.preferred_days if consultation.is_callback_request else "",
+            "preferred_times": consultation.preferred_times if consultation.is_callback_request else "",
+        }
+    else:
+        context |= {
+            "service": consultation.get_service_display(),
+            "format": format_label(consultation),
+            "is_callback_request": consultation.is_callback_request,
+            "preferred_days": consultation.preferred_days if consultation.is_callback_request else "",
+            "preferred_times": consultation.preferred_times if consultation.is_callback_request else "",
+            "admin_url": admin_change_url(consultation),
+            "moved_away": notification.recipient_role == Role.PREVIOUS_CLINICIAN,
+            "recipient_is_front_desk": notification.recipient_role == Role.FRONT_DESK,
+        }
+    return context
+
+
+def notification_message(notification):
+    """The email for one outbox row, ready to send."""
+    site = SiteSettings.get_solo()
+    context = notification_context(notification)
+    name = _template_name(notification)
+    subject = re.sub(r"\s+", " ", render_to_string(f"{name}_subject.txt", context)).strip()
+    text = render_to_string(f"{name}.txt", context)
+    html = render_to_string(f"{name}.html", context)
+    from_email, reply_to = _addresses(site, notification)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=from_email,
+        to=[notification.to_email],
+        reply_to=reply_to,
+        # One id per outbox row: a receiving server or the front desk can tell a resend from a new message.
+        headers={"X-Thrive-Notification": str(notification.pk)},
+    )
+    message.attach_alternative(html, "text/html")
+    if notification.recipient_role == Role.CLIENT and notification.event in WITH_CALENDAR:
+        consultation = notification.consultation
+        message.attach(
+            f"consultation-{consultation.reference}.ics",
+            consultation_ics(consultation, manage_url=context["manage_url"]),
+            "text/calendar",
+        )
+    return message

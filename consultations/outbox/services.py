@@ -1,0 +1,267 @@
+"""The notification outbox: which messages a change to a consultation produces, and sending them.
+
+Booking services call `notifications_record` inside the same transaction as the
+change it reports, so a message can never be lost between the two. Sending
+happens later, in a Celery task enqueued after the commit; when the broker is
+down at that moment the row simply waits, and the sweeper enqueues it again.
+"""
+
+import logging
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerConnectionError
+
+from clinicians.models import Clinician
+from consultations.models import Consultation, ConsultationSettings, Notification
+from consultations.outbox.events import CLIENT_CONFIRMATIONS, RECIPIENTS, Event, Role
+from consultations.outbox.tasks import send_notification
+from consultations.timefmt import day_bounds
+from thrive.models import SiteSettings
+
+log = logging.getLogger(__name__)
+
+
+def _front_desk_email():
+    site = SiteSettings.get_solo()
+    # An alert with nowhere to go would be lost: fall back to the practice's public address.
+    return site.front_desk_email or site.email
+
+
+def _previous_clinician(consultation):
+    """The clinician last told about this call, when the practice has since given it to someone else."""
+    last = (
+        Notification.objects.filter(consultation=consultation, recipient_role=Role.CLINICIAN, clinician__isnull=False)
+        .select_related("clinician")
+        .order_by("-pk")
+        .first()
+    )
+    if last is None or last.clinician_id == consultation.clinician_id:
+        return None
+    return last.clinician
+
+
+def _previous_starts_at(consultation):
+    """The time people were last told this call was at, when it has since moved."""
+    last = (
+        Notification.objects.filter(consultation=consultation, call_starts_at__isnull=False)
+        .exclude(event=Event.REMINDER)
+        .order_by("-pk")
+        .first()
+    )
+    if last is None or last.call_starts_at == consultation.starts_at:
+        return None
+    return last.call_starts_at
+
+
+def _recipient(consultation, role, previous_clinician):
+    """The (email, clinician) a role stands for on this consultation, or None when there is no one to tell."""
+    if role == Role.CLIENT:
+        if not consultation.email or consultation.erased_at:
+            return None
+        return consultation.email, None
+    if role == Role.FRONT_DESK:
+        email = _front_desk_email()
+        return (email, None) if email else None
+    clinician = consultation.clinician if role == Role.CLINICIAN else previous_clinician
+    if clinician is None or not clinician.alert_email:
+        return None
+    return clinician.alert_email, clinician
+
+
+def _dedupe_key(consultation, event, role, clinician):
+    """One message per recipient per change: a second call for the same change adds nothing.
+
+    Changes that can happen more than once (a move, a cancellation after a staff
+    reinstatement) carry the new time and the moment of the change, so two
+    reschedules give two messages. A reminder is once per call time.
+    """
+    when = consultation.starts_at.isoformat() if consultation.starts_at else "-"
+    who = f"{role}:{clinician.pk}" if clinician else role
+    if event in (Event.BOOKED, Event.CALLBACK_REQUESTED, Event.REMINDER):
+        return f"{event}:{consultation.pk}:{who}:{when}"
+    changed = (consultation.updated_at or timezone.now()).isoformat()
+    return f"{event}:{consultation.pk}:{who}:{when}:{changed}"
+
+
+def notifications_record(*, consultation, event):
+    """Write the outbox rows for this event. Call inside the transaction that makes the change.
+
+    Returns the rows written. Sending is enqueued for after the commit; a row that
+    was already written for the same change (a repeated call) is not written twice.
+    """
+    event = Event(event)
+    # What the call was before this change, read before this change's rows exist.
+    moved = event in (Event.RESCHEDULED, Event.PRACTICE_MOVED)
+    previous_starts_at = _previous_starts_at(consultation) if moved else None
+    previous_clinician = _previous_clinician(consultation) if moved else None
+    rows = []
+    for role in RECIPIENTS[event]:
+        recipient = _recipient(consultation, role, previous_clinician)
+        if recipient is None:
+            continue
+        to_email, clinician = recipient
+        rows.append(
+            Notification(
+                consultation=consultation,
+                clinician=clinician,
+                event=event,
+                recipient_role=role,
+                to_email=to_email,
+                call_starts_at=consultation.starts_at,
+                previous_call_starts_at=previous_starts_at,
+                previous_clinician=previous_clinician,
+                dedupe_key=_dedupe_key(consultation, event, role, clinician)[:200],
+            )
+        )
+    return _write_and_enqueue(rows)
+
+
+def digest_record(*, clinician, day):
+    """Write the outbox row for one clinician's list of the calls on ``day``; once per clinician and day."""
+    row = Notification(
+        clinician=clinician,
+        event=Event.DIGEST,
+        recipient_role=Role.CLINICIAN,
+        to_email=clinician.alert_email,
+        digest_date=day,
+        dedupe_key=f"{Event.DIGEST}:{clinician.pk}:{day.isoformat()}",
+    )
+    return _write_and_enqueue([row])
+
+
+def privacy_request_alert_record(*, privacy_request):
+    """Tell the front desk a privacy request arrived. Call inside the transaction that saves the request."""
+    to_email = _front_desk_email()
+    if not to_email:
+        return []
+    row = Notification(
+        privacy_request=privacy_request,
+        event=Event.PRIVACY_REQUEST,
+        recipient_role=Role.FRONT_DESK,
+        to_email=to_email,
+        dedupe_key=f"{Event.PRIVACY_REQUEST}:{privacy_request.pk}",
+    )
+    return _write_and_enqueue([row])
+
+
+def _write_and_enqueue(rows):
+    """Write the rows not written before and enqueue them after the commit; returns the new ones."""
+    if not rows:
+        return []
+    keys = [row.dedupe_key for row in rows]
+    with transaction.atomic():
+        existing = set(Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
+        new = [row for row in rows if row.dedupe_key not in existing]
+        # ignore_conflicts: a repeated call racing this one must never break the booking it reports.
+        Notification.objects.bulk_create(new, ignore_conflicts=True)
+        written = list(Notification.objects.filter(dedupe_key__in=[row.dedupe_key for row in new]).order_by("pk"))
+        if written:
+            transaction.on_commit(partial(notifications_enqueue, [row.pk for row in written]))
+    return written
+
+
+def notifications_enqueue(notification_ids):
+    """Hand these rows to the workers. Never raises: a row that can't be enqueued waits for the sweeper."""
+    for position, notification_id in enumerate(notification_ids):
+        try:
+            send_notification.delay(notification_id)
+        except (BrokerConnectionError, OSError):
+            # The broker is down: trying the rest would only keep the client waiting longer.
+            waiting = notification_ids[position:]
+            log.warning("Broker unreachable; notifications %s wait for the sweeper.", waiting, exc_info=True)
+            return
+        except Exception:  # noqa: BLE001 - whatever goes wrong here must never reach the booking page
+            log.exception("Could not enqueue notification %s; the sweeper will pick it up.", notification_id)
+
+
+def notifications_requeue_stale(*, older_than=None, limit=500):
+    """Enqueue again the rows still waiting a while after they were due (a lost task, a broker that was down).
+
+    Each row's due time moves to now as it is enqueued, so while the queue is backed
+    up a row gets one more copy every few minutes, not one per sweep. Returns how many.
+    """
+    older_than = older_than if older_than is not None else timedelta(minutes=settings.NOTIFICATION_STALE_MINUTES)
+    now = timezone.now()
+    stale = Notification.objects.due(now - older_than).order_by("next_attempt_at").values_list("pk", flat=True)
+    ids = []
+    for pk in list(stale[:limit]):
+        claimed = Notification.objects.filter(pk=pk).due(now - older_than).update(next_attempt_at=now)
+        if claimed:
+            ids.append(pk)
+    if ids:
+        log.info("Sweeper re-enqueued %d waiting notification(s).", len(ids))
+        notifications_enqueue(ids)
+    return len(ids)
+
+
+def notifications_resend(*, queryset):
+    """Try failed (or waiting) messages again from scratch, as the front desk asks in the admin; never sent ones."""
+    with transaction.atomic():
+        ids = list(
+            queryset.filter(status__in=[Notification.Status.FAILED, Notification.Status.PENDING]).values_list(
+                "pk", flat=True
+            )
+        )
+        Notification.objects.filter(pk__in=ids).exclude(status=Notification.Status.SENT).update(
+            status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
+        )
+        transaction.on_commit(partial(notifications_enqueue, ids))
+    return len(ids)
+
+
+def reminders_record(*, now=None):
+    """Write the reminders now due: calls starting within the reminder window, booked before it opened.
+
+    No reminder for a call that is cancelled, for a client without an email, or when
+    the client was told the time already inside the window (booked or moved late).
+    """
+    now = now or timezone.now()
+    hours = ConsultationSettings.get_solo().reminder_hours_before
+    if not hours:
+        return 0
+    window = timedelta(hours=hours)
+    candidates = (
+        Consultation.objects.active()
+        .filter(starts_at__gt=now, starts_at__lte=now + window, erased_at__isnull=True)
+        .exclude(email="")
+        .select_related("clinician")
+    )
+    written = 0
+    for consultation in candidates:
+        window_opened = consultation.starts_at - window
+        if consultation.created_at > window_opened:
+            continue
+        told_late = Notification.objects.filter(
+            consultation=consultation,
+            recipient_role=Role.CLIENT,
+            event__in=CLIENT_CONFIRMATIONS,
+            call_starts_at=consultation.starts_at,
+            created_at__gt=window_opened,
+        ).exists()
+        already = Notification.objects.filter(
+            Q(consultation=consultation, event=Event.REMINDER, call_starts_at=consultation.starts_at)
+        ).exists()
+        if told_late or already:
+            continue
+        with transaction.atomic():
+            written += len(notifications_record(consultation=consultation, event=Event.REMINDER))
+    return written
+
+
+def digests_record(*, day=None):
+    """Write tomorrow's list (or ``day``'s) for each clinician who has calls that day."""
+    day = day or timezone.localdate() + timedelta(days=1)
+    starts, ends = day_bounds(day)
+    clinicians = Clinician.objects.filter(
+        pk__in=Consultation.objects.active().filter(starts_at__gte=starts, starts_at__lt=ends).values("clinician")
+    )
+    written = 0
+    for clinician in clinicians:
+        with transaction.atomic():
+            written += len(digest_record(clinician=clinician, day=day))
+    return written

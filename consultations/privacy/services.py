@@ -1,0 +1,307 @@
+"""Consumer health data rights and retention, as Washington's My Health My Data Act asks.
+
+- ``consultation_personal_data`` gathers everything held about the person behind a booking.
+- ``consultation_erase_personal_data`` erases it, from every table and the change history too,
+  keeping only an anonymous record (date, status, clinician) so calls can still be counted.
+- ``consultations_erase_expired`` does that for every consultation that ended or was cancelled
+  ``ConsultationSettings.retention_days`` ago; a daily Celery task calls it.
+- ``privacy_request_create`` and friends serve people who have no booking link.
+"""
+
+import logging
+from contextlib import suppress
+from datetime import timedelta
+from importlib import import_module
+
+from auditlog.context import disable_auditlog
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from consultations.booking.services import NotChangeable, consultation_cancel
+from consultations.models import Consultation, ConsultationSettings, Notification, PrivacyRequest
+from consultations.outbox.events import Event, Role
+from consultations.outbox.services import privacy_request_alert_record
+
+log = logging.getLogger(__name__)
+
+# What erasing writes over each personal field. Every other field of Consultation is anonymous
+# (see ANONYMOUS_FIELDS); a test checks that each field is in exactly one of the two.
+ERASED_VALUES = {
+    "first_name": "",
+    "last_name": "",
+    "preferred_name": "",
+    "phone": "",
+    "email": "",
+    "voicemail_ok": False,
+    "state_of_residence": "",
+    "note": "",
+    "heard_about": "",
+    "preferred_days": "",
+    "preferred_times": "",
+    "internal_notes": "",
+    "form_token": None,
+}
+ANONYMOUS_FIELDS = {
+    "id",
+    "reference",
+    "clinician",
+    "starts_at",
+    "status",
+    "service",
+    "session_format",
+    "consented_at",
+    "consent_policy_version",
+    "created_at",
+    "updated_at",
+    "cancelled_at",
+    "erased_at",
+}
+
+# The law allows 45 days to answer a request.
+PRIVACY_REQUEST_DAYS = 45
+
+
+class Reason:
+    CLIENT_REQUEST = "client request"
+    PRIVACY_REQUEST = "privacy request"
+    RETENTION = "retention"
+
+
+# -- Access ----------------------------------------------------------------------
+
+
+def consultation_personal_data(*, consultation):
+    """Everything held about the person behind this booking, in plain labels, for them to read or download."""
+    details = [
+        (Consultation._meta.get_field(name).verbose_name.capitalize(), _display(consultation, name))
+        for name in (*Consultation.CLIENT_FIELDS, "preferred_days", "preferred_times")
+    ]
+    booking = [
+        ("Reference", consultation.reference),
+        ("Clinician", str(consultation.clinician) if consultation.clinician else "To be arranged"),
+        ("Call time", _local(consultation.starts_at) or "A time to be arranged with you"),
+        ("Status", consultation.get_status_display()),
+        ("Requested", _local(consultation.created_at)),
+        ("Cancelled", _local(consultation.cancelled_at)),
+    ]
+    consent = [
+        ("Consent given", _local(consultation.consented_at)),
+        ("Privacy policy version you agreed to", consultation.consent_policy_version),
+    ]
+    messages = [
+        {
+            "event": _event_label(notification.event),
+            "to": notification.to_email,
+            "status": notification.get_status_display(),
+            "created": _local(notification.created_at),
+            "sent": _local(notification.sent_at),
+        }
+        for notification in consultation.notifications.filter(_client_notifications(consultation)).order_by(
+            "created_at"
+        )
+    ]
+    history = [
+        {
+            "when": _local(entry.timestamp),
+            "what": HISTORY_ACTIONS.get(entry.action, entry.get_action_display()),
+            "fields": ", ".join(sorted(_field_label(name) for name in entry.changes_dict or {})),
+        }
+        for entry in LogEntry.objects.get_for_object(consultation).order_by("timestamp")
+    ]
+    return {
+        "booking": [(label, value) for label, value in booking if value],
+        "details": details,
+        "staff_notes": consultation.internal_notes,
+        "consent": [(label, value) for label, value in consent if value],
+        "messages": messages,
+        "history": history,
+    }
+
+
+HISTORY_ACTIONS = {
+    LogEntry.Action.CREATE: "Booked",
+    LogEntry.Action.UPDATE: "Changed",
+    LogEntry.Action.DELETE: "Deleted",
+    LogEntry.Action.ACCESS: "Opened by our staff",
+}
+
+
+def _field_label(name):
+    try:
+        field = Consultation._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    return str(getattr(field, "verbose_name", name))
+
+
+def _display(consultation, name):
+    value = getattr(consultation, name)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    display = getattr(consultation, f"get_{name}_display", None)
+    if display is not None:
+        return display()
+    return str(value) if value else ""
+
+
+def _local(moment):
+    return timezone.localtime(moment).strftime("%A %-d %B %Y, %-I:%M %p %Z") if moment else ""
+
+
+def _event_label(event):
+    try:
+        return Event(event).label
+    except ValueError:
+        return event
+
+
+def _client_notifications(consultation):
+    condition = Q(recipient_role=Role.CLIENT)
+    if consultation.email:
+        condition |= Q(to_email__iexact=consultation.email)
+    return condition
+
+
+# -- Erasure -------------------------------------------------------------------------
+
+
+def consultation_erase_personal_data(*, consultation, reason):
+    """Erase the personal details of one booking everywhere they are stored; keep the anonymous record.
+
+    A call still to come is cancelled first (nobody could make it without a phone number), so the
+    clinician hears of it and the time opens again. Returns the updated consultation.
+    """
+    with transaction.atomic():
+        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        if consultation.erased_at is not None:
+            return consultation
+        now = timezone.now()
+        if consultation.client_may_change(now):
+            # The clinician hears the call is off; the client's own copy is dropped below.
+            with suppress(NotChangeable):
+                consultation = consultation_cancel(consultation=consultation, now=now)
+
+        client_messages = consultation.notifications.filter(_client_notifications(consultation))
+        client_messages.filter(status=Notification.Status.PENDING).delete()
+        client_messages.update(to_email="")
+        # A delivery error can quote the address it failed to reach.
+        consultation.notifications.update(last_error="")
+
+        with disable_auditlog():
+            for field, erased in ERASED_VALUES.items():
+                setattr(consultation, field, erased)
+            consultation.erased_at = now
+            consultation.save()
+        # The change history held the old values (masked, but still a trail): it goes too.
+        LogEntry.objects.get_for_object(consultation).delete()
+    log.info("consultation personal data erased", extra={"reference": consultation.reference, "reason": reason})
+    return consultation
+
+
+def consultations_due_for_erasure(*, now=None):
+    """Consultations whose details are kept no longer: ended or cancelled more than retention_days ago."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=ConsultationSettings.get_solo().retention_days)
+    ended = (
+        # A cancelled booking or request, from when it was cancelled.
+        Q(status=Consultation.Status.CANCELLED, cancelled_at__lte=cutoff)
+        # A booked call, from its time, whatever became of it.
+        | (~Q(status=Consultation.Status.CANCELLED) & Q(starts_at__lte=cutoff))
+        # A callback request, from the last time anyone touched it.
+        | (~Q(status=Consultation.Status.CANCELLED) & Q(starts_at__isnull=True, updated_at__lte=cutoff))
+        # A cancellation from before cancelled_at was recorded.
+        | Q(status=Consultation.Status.CANCELLED, cancelled_at__isnull=True, updated_at__lte=cutoff)
+    )
+    return Consultation.objects.filter(ended, erased_at__isnull=True)
+
+
+def consultations_erase_expired(*, now=None):
+    """The retention sweep: erase what is past its time, and old privacy requests. Returns how many consultations."""
+    erased = 0
+    for consultation in consultations_due_for_erasure(now=now).only("pk").iterator():
+        consultation_erase_personal_data(consultation=consultation, reason=Reason.RETENTION)
+        erased += 1
+    privacy_requests_erase_expired(now=now)
+    # Expired sessions can still hold a visitor's booking links; Django never removes them by itself.
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+    if erased:
+        log.info("retention sweep erased consultations", extra={"count": erased})
+    return erased
+
+
+# -- Privacy requests from people without a link ------------------------------------
+
+
+def privacy_request_create(*, kind, full_name, email="", phone="", details=""):
+    """Record a request; the front desk verifies who is asking and answers within 45 days."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        request = PrivacyRequest.objects.create(
+            kind=kind,
+            full_name=full_name,
+            email=email,
+            phone=phone,
+            details=details,
+            due_on=today + timedelta(days=PRIVACY_REQUEST_DAYS),
+        )
+        # Through the outbox, like every alert: a broker or mail outage delays it, never loses it.
+        privacy_request_alert_record(privacy_request=request)
+    log.info("privacy request received", extra={"reference": request.reference, "kind": kind})
+    return request
+
+
+def privacy_request_matches(*, privacy_request):
+    """Consultations that may belong to the person asking: same email or same phone number."""
+    condition = Q()
+    if privacy_request.email:
+        condition |= Q(email__iexact=privacy_request.email)
+    if privacy_request.phone:
+        condition |= Q(phone=privacy_request.phone)
+    if not condition:
+        return Consultation.objects.none()
+    return Consultation.objects.filter(condition, erased_at__isnull=True).select_related("clinician")
+
+
+def privacy_request_start_verifying(*, privacy_request):
+    if privacy_request.status == PrivacyRequest.Status.RECEIVED:
+        privacy_request.status = PrivacyRequest.Status.VERIFYING
+        privacy_request.save(update_fields=["status"])
+    return privacy_request
+
+
+def privacy_request_complete(*, privacy_request):
+    """Close a verified request. A deletion or a withdrawn consent erases every matching consultation."""
+    with transaction.atomic():
+        erased = 0
+        if privacy_request.kind in (PrivacyRequest.Kind.DELETE, PrivacyRequest.Kind.WITHDRAW_CONSENT):
+            for consultation in privacy_request_matches(privacy_request=privacy_request):
+                consultation_erase_personal_data(consultation=consultation, reason=Reason.PRIVACY_REQUEST)
+                erased += 1
+        privacy_request.status = PrivacyRequest.Status.COMPLETED
+        privacy_request.completed_at = timezone.now()
+        privacy_request.save(update_fields=["status", "completed_at"])
+    return erased
+
+
+def privacy_request_decline(*, privacy_request):
+    privacy_request.status = PrivacyRequest.Status.DECLINED
+    privacy_request.completed_at = timezone.now()
+    privacy_request.save(update_fields=["status", "completed_at"])
+    return privacy_request
+
+
+def privacy_requests_erase_expired(*, now=None):
+    """Answered requests keep the asker's details only as long as consultations do."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=ConsultationSettings.get_solo().retention_days)
+    return (
+        PrivacyRequest.objects.filter(
+            status__in=[PrivacyRequest.Status.COMPLETED, PrivacyRequest.Status.DECLINED], completed_at__lte=cutoff
+        )
+        .exclude(full_name="")
+        .update(full_name="", email="", phone="", details="", staff_notes="")
+    )

@@ -1,0 +1,234 @@
+"""Reads for booking: which consultation times are open, computed from hours, time off and bookings."""
+
+import datetime
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import Q
+from django.utils import timezone
+
+from consultations.models import Consultation, ConsultationHours, ConsultationSettings, TimeOff
+from consultations.timefmt import PRACTICE_TZ, format_day, format_moment, format_time, local
+from thrive.cache import get_or_build
+
+UTC = datetime.UTC
+SLOT_KEY_FORMAT = "%Y%m%dT%H%MZ"
+
+
+def slot_key(moment):
+    """The compact form of a start time that travels in links and forms: 20260303T2315Z."""
+    return moment.astimezone(UTC).strftime(SLOT_KEY_FORMAT)
+
+
+def parse_slot_key(key):
+    """The start time a slot key names, or None when it is not one."""
+    if not isinstance(key, str) or len(key) != 14:
+        return None
+    try:
+        return datetime.datetime.strptime(key, SLOT_KEY_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Slot:
+    """An open start time and the clinicians free to take a call then."""
+
+    starts_at: datetime.datetime  # UTC
+    clinician_ids: tuple = field(default=())
+
+    # Worked out once: the slot page shows hundreds of slots.
+    @cached_property
+    def key(self):
+        return slot_key(self.starts_at)
+
+    @cached_property
+    def local_start(self):
+        return local(self.starts_at)
+
+    @cached_property
+    def time_label(self):
+        return format_time(self.local_start)
+
+    @property
+    def label(self):
+        return format_moment(self.starts_at)
+
+
+@dataclass(frozen=True)
+class SlotDay:
+    day: datetime.date
+    slots: list
+
+    @cached_property
+    def label(self):
+        return format_day(self.day)
+
+    @property
+    def anchor(self):
+        return f"day-{self.day:%Y-%m-%d}"
+
+
+def _wall_clock_starts(day, starts_at, ends_at, call, step):
+    """UTC start times of calls that fit in a window of wall-clock time on one day.
+
+    The window is walked in wall-clock time (10:00, 10:15, …) so the same hours hold on
+    both sides of a daylight-saving change; a time the clocks skip does not exist and is
+    left out, and a time the clocks repeat is offered once (its first occurrence).
+    """
+    moment = datetime.datetime.combine(day, starts_at)
+    last_end = datetime.datetime.combine(day, ends_at)
+    first_offset = moment.replace(tzinfo=PRACTICE_TZ).utcoffset()
+    if first_offset == last_end.replace(tzinfo=PRACTICE_TZ).utcoffset() and not _has_transition(day):
+        # The usual day: one offset for the whole window, so plain arithmetic is exact.
+        while moment + call <= last_end:
+            yield (moment - first_offset).replace(tzinfo=UTC)
+            moment += step
+        return
+    while moment + call <= last_end:
+        as_utc = moment.replace(tzinfo=PRACTICE_TZ).astimezone(UTC)
+        if as_utc.astimezone(PRACTICE_TZ).replace(tzinfo=None) == moment:
+            yield as_utc
+        moment += step
+
+
+def _has_transition(day):
+    """True on the two days a year the clocks change."""
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=PRACTICE_TZ).utcoffset()
+    end = datetime.datetime.combine(day, datetime.time.max, tzinfo=PRACTICE_TZ).utcoffset()
+    return start != end
+
+
+def open_slots(*, clinician=None, now=None, on_date=None, exclude=None, settings=None):
+    """Every open start time within the booking horizon, earliest first.
+
+    Only active clinicians accepting new clients are offered. ``clinician`` limits the
+    search to one; ``on_date`` to one Pacific date; ``exclude`` leaves one consultation's
+    own booking out of the busy times (for moving it).
+    """
+    now = now or timezone.now()
+    settings = settings or ConsultationSettings.get_solo()
+    call = datetime.timedelta(minutes=settings.call_minutes)
+    buffer = datetime.timedelta(minutes=settings.buffer_minutes)
+    earliest = now + datetime.timedelta(hours=settings.minimum_notice_hours)
+    first_day = local(now).date()
+    last_day = first_day + datetime.timedelta(days=settings.horizon_days - 1)
+    if on_date is not None:
+        if not first_day <= on_date <= last_day:
+            return []
+        first_day = last_day = on_date
+
+    hours = ConsultationHours.objects.filter(clinician__active=True, clinician__accepting_new_clients=True)
+    if clinician is not None:
+        hours = hours.filter(clinician=clinician)
+    windows = defaultdict(list)
+    for row in hours.only("clinician_id", "weekday", "starts_at", "ends_at"):
+        windows[row.weekday].append(row)
+    clinician_ids = {row.clinician_id for rows in windows.values() for row in rows}
+    if not clinician_ids:
+        return []
+
+    days_off = defaultdict(set)  # clinician id (None: everyone) -> dates
+    time_off = TimeOff.objects.filter(starts_on__lte=last_day, ends_on__gte=first_day).filter(
+        Q(clinician__isnull=True) | Q(clinician_id__in=clinician_ids)
+    )
+    for starts_on, ends_on, off_clinician in time_off.values_list("starts_on", "ends_on", "clinician_id"):
+        day = max(starts_on, first_day)
+        while day <= min(ends_on, last_day):
+            days_off[off_clinician].add(day)
+            day += datetime.timedelta(days=1)
+
+    # Bookings from the start of the first day to the end of the last, with a margin for the buffer.
+    range_start = datetime.datetime.combine(first_day, datetime.time.min, tzinfo=PRACTICE_TZ) - call - buffer
+    range_end = datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time.min, PRACTICE_TZ)
+    booked = Consultation.objects.active().filter(
+        clinician_id__in=clinician_ids, starts_at__gte=range_start, starts_at__lt=range_end + buffer
+    )
+    if exclude is not None and exclude.pk:
+        booked = booked.exclude(pk=exclude.pk)
+    busy = defaultdict(list)  # (clinician id, date) -> booked starts
+    calls_per_day = defaultdict(int)
+    for busy_clinician, starts_at in booked.values_list("clinician_id", "starts_at"):
+        day = local(starts_at).date()
+        calls_per_day[(busy_clinician, day)] += 1
+        # A call near midnight can be next to a slot on the neighbouring day.
+        for neighbour in (day - datetime.timedelta(days=1), day, day + datetime.timedelta(days=1)):
+            busy[(busy_clinician, neighbour)].append(starts_at)
+
+    for starts in busy.values():
+        starts.sort()
+
+    free = defaultdict(list)
+    step = call + buffer
+    day = first_day
+    while day <= last_day:
+        if day not in days_off[None]:
+            for window in windows.get(day.weekday(), []):
+                who = window.clinician_id
+                if day in days_off[who]:
+                    continue
+                if settings.daily_cap is not None and calls_per_day[(who, day)] >= settings.daily_cap:
+                    continue
+                taken = busy[(who, day)]
+                for start in _wall_clock_starts(day, window.starts_at, window.ends_at, call, step):
+                    if start < earliest:
+                        continue
+                    # The first booking that ends (with its buffer) after this start must begin after it ends.
+                    nearest = bisect_right(taken, start - step)
+                    if nearest < len(taken) and taken[nearest] < start + step:
+                        continue
+                    if who not in free[start]:
+                        free[start].append(who)
+        day += datetime.timedelta(days=1)
+    return [Slot(starts_at=start, clinician_ids=tuple(sorted(ids))) for start, ids in sorted(free.items())]
+
+
+# How long the public list of open times may be reused; any booking change refreshes it at once anyway.
+VISITOR_SLOTS_SECONDS = 60
+
+
+def open_slots_for_visitors(*, clinician=None, now=None):
+    """The open times the public pages list, computed once a minute at most rather than on every view.
+
+    Every change that opens or closes a time refreshes it at once (the content generation); a
+    booking itself always checks its time against the database, never against this list.
+    """
+    now = now or timezone.now()
+
+    def build():
+        settings = ConsultationSettings.get_solo()
+        return open_slots(clinician=clinician, now=now, settings=settings), settings.minimum_notice_hours
+
+    slots, notice_hours = get_or_build(
+        f"open-slots:{clinician.pk if clinician else 'any'}", build, timeout=VISITOR_SLOTS_SECONDS
+    )
+    earliest = now + datetime.timedelta(hours=notice_hours)
+    return [slot for slot in slots if slot.starts_at >= earliest]
+
+
+def slots_by_day(slots):
+    """Open slots grouped by their Pacific date, in order."""
+    days = defaultdict(list)
+    for slot in slots:
+        days[slot.local_start.date()].append(slot)
+    return [SlotDay(day=day, slots=day_slots) for day, day_slots in sorted(days.items())]
+
+
+def slot_lookup(*, starts_at, clinician=None, now=None, exclude=None):
+    """The open slot at exactly this time, or None when it is past, misaligned, taken or closed."""
+    if starts_at is None:
+        return None
+    for slot in open_slots(clinician=clinician, now=now, on_date=local(starts_at).date(), exclude=exclude):
+        if slot.starts_at == starts_at:
+            return slot
+    return None
+
+
+def nearest_open_slots(*, around, clinician=None, now=None, count=4, exclude=None):
+    """The open slots closest in time to the one someone wanted, earliest first."""
+    slots = open_slots(clinician=clinician, now=now, exclude=exclude)
+    if around is not None:
+        slots = sorted(slots, key=lambda slot: abs(slot.starts_at - around))[:count]
+    return sorted(slots[:count], key=lambda slot: slot.starts_at)

@@ -1,0 +1,94 @@
+"""The two-factor pages: the code at each sign-in, and connecting an authenticator app the first time."""
+
+import base64
+import logging
+from urllib.parse import urlencode
+
+import qrcode
+import qrcode.image.svg
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from staff.forms import CodeForm
+
+log = logging.getLogger("thrive.signin")
+
+
+def _next_url(request):
+    target = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME, "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("admin:index")
+
+
+def _staff_only(request):
+    if not request.user.is_staff:
+        raise PermissionDenied
+
+
+@sensitive_post_parameters("code")
+@never_cache
+@login_required
+def two_factor(request):
+    """Ask a signed-in staff member for the code from their authenticator app."""
+    _staff_only(request)
+    device = TOTPDevice.objects.devices_for_user(request.user, confirmed=True).first()
+    if device is None:
+        return redirect(f"{reverse('two_factor_setup')}?{urlencode({REDIRECT_FIELD_NAME: _next_url(request)})}")
+    form = CodeForm(request.POST or None, device=device)
+    if request.method == "POST" and form.is_valid():
+        otp_login(request, device)
+        log.info("staff two-factor verified", extra={"username": request.user.get_username()})
+        return redirect(_next_url(request))
+    if request.method == "POST":
+        log.warning("staff two-factor code refused", extra={"username": request.user.get_username()})
+    return render(
+        request,
+        "staff/two_factor.html",
+        {"form": form, "next": _next_url(request), "title": "Enter your code"},
+    )
+
+
+@sensitive_post_parameters("code")
+@never_cache
+@login_required
+def two_factor_setup(request):
+    """Connect an authenticator app to a staff account that has none yet."""
+    _staff_only(request)
+    if TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists():
+        return redirect(f"{reverse('two_factor')}?{urlencode({REDIRECT_FIELD_NAME: _next_url(request)})}")
+    # The secret is kept on an unconfirmed device until the first code proves the app has it.
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="Authenticator app", confirmed=False)
+    form = CodeForm(request.POST or None, device=device)
+    if request.method == "POST" and form.is_valid():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        otp_login(request, device)
+        log.info("staff two-factor set up", extra={"username": request.user.get_username()})
+        return redirect(_next_url(request))
+    secret = base64.b32encode(device.bin_key).decode()
+    context = {
+        "form": form,
+        "next": _next_url(request),
+        "qr_code_data_uri": _qr_code_data_uri(device.config_url),
+        # Groups of four are easier to type into an app by hand.
+        "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+        "title": "Set up your authenticator app",
+    }
+    return render(request, "staff/two_factor_setup.html", context)
+
+
+def _qr_code_data_uri(text):
+    """The QR code as an image in the page itself: no request for it ever leaves the page."""
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
+    return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()

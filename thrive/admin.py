@@ -1,0 +1,14 @@
+from django.contrib import admin
+from solo.admin import SingletonModelAdmin
+
+from thrive.models import SiteSettings
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(SingletonModelAdmin):
+    fieldsets = [
+        ("The practice", {"fields": ["practice_name", "phone", "email", "front_desk_email", "service_area"]}),
+        ("Office", {"fields": ["street_address", "city", "region", "postal_code", "latitude", "longitude"]}),
+        ("Hours", {"fields": ["office_hours", "opening_hours_spec"]}),
+        ("Safety", {"fields": ["crisis_notice"]}),
+    ]

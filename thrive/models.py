@@ -1,0 +1,100 @@
+"""What the whole site shares: the practice's own details, read by every page and every email."""
+
+import logging
+
+from django.db import models
+from solo.models import SingletonModel
+
+log = logging.getLogger(__name__)
+
+
+class CachedSingleton(SingletonModel):
+    """A django-solo singleton, read from the cache, that still works when the cache is down."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def get_solo(cls):
+        try:
+            return super().get_solo()
+        except Exception:  # noqa: BLE001 - a cache outage must never take a page or an email down
+            log.warning("cache unavailable; reading %s from the database", cls.__name__)
+            return cls.objects.get_or_create(pk=cls.singleton_instance_id)[0]
+
+    def set_to_cache(self):
+        try:
+            super().set_to_cache()
+        except Exception:  # noqa: BLE001 - the row is saved; an outage only costs a database read later
+            log.warning("cache unavailable; %s not cached", type(self).__name__)
+
+    @classmethod
+    def clear_cache(cls):
+        try:
+            super().clear_cache()
+        except Exception:  # noqa: BLE001
+            log.warning("cache unavailable; %s not cleared from the cache", cls.__name__)
+
+
+class SiteSettings(CachedSingleton):
+    """The practice's details, edited in one place and read by every page."""
+
+    practice_name = models.CharField(max_length=100, default="Thrive for the People")
+    phone = models.CharField(max_length=30, help_text="As people should dial it, e.g. 206-403-1148.")
+    email = models.EmailField(blank=True, help_text="The practice's public email address.")
+    front_desk_email = models.EmailField(
+        blank=True, help_text="Where alerts about new bookings and callback requests go. Not shown on the site."
+    )
+    street_address = models.CharField(max_length=200)
+    city = models.CharField(max_length=100, default="Seattle")
+    region = models.CharField(max_length=2, default="WA")
+    postal_code = models.CharField(max_length=10, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    office_hours = models.TextField(
+        blank=True, help_text="One line per day or range, as people should read it, e.g. “Monday–Friday 9 AM–6 PM”."
+    )
+    opening_hours_spec = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The same hours for search engines, e.g. “Mo-Fr 09:00-18:00”. Ask for help if unsure.",
+    )
+    service_area = models.CharField(max_length=200, default="In person in Seattle; online for Washington residents")
+    crisis_notice = models.CharField(
+        max_length=300,
+        default="In crisis? Call or text 988. In an emergency, call 911. King County Crisis Line: 206-461-3222.",
+        help_text="Shown on every page and above the booking form.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "site settings"
+        verbose_name_plural = "site settings"
+
+    def __str__(self):
+        return "Site settings"
+
+    @property
+    def phone_href(self):
+        digits = "".join(ch for ch in self.phone if ch.isdigit())
+        if len(digits) == 10:
+            digits = "1" + digits
+        return f"tel:+{digits}" if digits else ""
+
+    @property
+    def address_line(self):
+        return f"{self.street_address}, {self.city}, {self.region} {self.postal_code}".strip()
+
+    @property
+    def office_hours_lines(self):
+        return [line.strip() for line in self.office_hours.splitlines() if line.strip()]
+
+    @property
+    def map_url(self):
+        """A link to the office on OpenStreetMap (a link, never an embed)."""
+        if self.latitude is None or self.longitude is None:
+            return ""
+        return (
+            f"https://www.openstreetmap.org/?mlat={self.latitude}&mlon={self.longitude}"
+            f"#map=18/{self.latitude}/{self.longitude}"
+        )
