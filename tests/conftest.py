@@ -1,7 +1,12 @@
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django.test.utils import override_settings
 
+from tests.clinicians.factories import ClinicianFactory
+from tests.consultations.factories import ConsultationHoursFactory
+from tests.html_checker import vnu  # noqa: F401 - the Nu HTML Checker fixture, for every test module
 from tests.thrive.factories import SiteSettingsFactory
 
 
@@ -48,3 +53,14 @@ def _celery_inline():
 @pytest.fixture
 def site_settings(db):
     return SiteSettingsFactory()
+
+
+@pytest.fixture
+def mari(db):
+    """The practice's clinician, taking calls 10 AM to noon Pacific on weekdays."""
+    clinician = ClinicianFactory(full_name="Maricor Coquia", slug="maricor-coquia")
+    for weekday in range(5):
+        ConsultationHoursFactory(
+            clinician=clinician, weekday=weekday, starts_at=datetime.time(10), ends_at=datetime.time(12)
+        )
+    return clinician

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.test import RequestFactory
 
 from tests.browser.axe import axe_violations
-from tests.browser.public import NOT_FOUND_PATH, public_paths
+from tests.public import NOT_FOUND_PATH, public_paths
 from thrive.views import csrf_failure, server_error
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -55,11 +55,6 @@ def _no_second_factor(settings):
 
 
 @pytest.fixture
-def mari():
-    return ClinicianFactory(full_name="Mari Own", slug="mari-own")
-
-
-@pytest.fixture
 def colleague():
     return ClinicianFactory(full_name="Colleague Other", slug="colleague-other")
 
@@ -118,7 +113,7 @@ def test_clinician_cannot_unpublish_rename_or_relink_their_profile(mari_client, 
     )
 
     mari.refresh_from_db()
-    assert (mari.slug, mari.active, mari.user.groups.get().name) == ("mari-own", True, "Clinicians")
+    assert (mari.slug, mari.active, mari.user.groups.get().name) == ("maricor-coquia", True, "Clinicians")
     assert mari.display_order == 100
 
 

@@ -39,16 +39,6 @@ def desk(client):
     return client
 
 
-@pytest.fixture
-def mari():
-    clinician = ClinicianFactory(full_name="Maricor Coquia")
-    for weekday in range(5):
-        ConsultationHoursFactory(
-            clinician=clinician, weekday=weekday, starts_at=datetime.time(10), ends_at=datetime.time(12)
-        )
-    return clinician
-
-
 def change_url(consultation):
     return reverse("admin:consultations_consultation_change", args=[consultation.pk])
 

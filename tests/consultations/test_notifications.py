@@ -15,8 +15,7 @@ from consultations.outbox.events import Event, Role
 from consultations.outbox.sending import notification_send
 from consultations.outbox.services import digest_record, notifications_record
 from tests.consultations.factories import ClinicianFactory, ConsultationFactory
-from tests.html.test_valid_html import check
-from tests.html.test_valid_html import vnu as vnu  # noqa: F401 - the "vnu" fixture, requested by name
+from tests.html_checker import html_errors
 from tests.thrive.factories import SiteSettingsFactory
 
 pytestmark = pytest.mark.django_db
@@ -432,4 +431,4 @@ def test_every_message_is_valid_html(record, vnu, tmp_path):
     assert len(templates) == 15  # every event, to every kind of recipient it has (one clinician here)
     for number, message in enumerate(mail.outbox):
         (tmp_path / f"{number:02d}.html").write_text(message.alternatives[0].content)
-    assert check(vnu, tmp_path) == []
+    assert html_errors(vnu, tmp_path) == []

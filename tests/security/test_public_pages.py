@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 
-from clinicians.models import Clinician
-from pages.models import HOME_SLUG, Page
+from tests.public import NOT_FOUND_PATH
+from tests.public import public_paths as every_public_page
 
 pytestmark = pytest.mark.django_db
 
@@ -61,14 +61,12 @@ class PageAudit(HTMLParser):
                 self.fetched.extend((tag, url) for url in urls)
 
 
-NOT_FOUND = "/no-such-page/"
+NOT_FOUND = NOT_FOUND_PATH
 
 
 def public_paths():
-    paths = ["/", "/clinicians/", "/consultation/", "/privacy/request/", "/sitemap.xml", "/robots.txt", NOT_FOUND]
-    paths += [page.get_absolute_url() for page in Page.objects.published().exclude(slug=HOME_SLUG)]
-    paths += [clinician.get_absolute_url() for clinician in Clinician.objects.active()]
-    return paths
+    """Every page the browser checks visit, and the files for machines."""
+    return [*every_public_page(), "/sitemap.xml", "/robots.txt"]
 
 
 @pytest.fixture
@@ -78,8 +76,9 @@ def seeded(db):
 
 def test_the_crawl_covers_the_pages_the_law_and_the_brief_name(seeded):
     paths = public_paths()
-    for expected in ("/privacy/", "/fees/", "/privacy/request/"):
+    for expected in ("/privacy/", "/fees/", "/privacy/request/", "/consultation/callback/"):
         assert expected in paths
+    assert any(path.startswith("/consultation/details/") for path in paths)
     assert any(path.startswith("/clinicians/") and path != "/clinicians/" for path in paths)
 
 
