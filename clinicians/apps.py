@@ -8,6 +8,7 @@ class CliniciansConfig(AppConfig):
         # Models can be imported only once the app registry is ready.
         from django.db.models.signals import m2m_changed
 
+        from clinicians import facts  # noqa: F401 - registers the clinicians' still-to-fill-in checks
         from clinicians.models import Clinician, Specialty
         from thrive.cache import bump_content_generation, invalidate_on_change
 

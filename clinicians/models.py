@@ -77,7 +77,9 @@ class Clinician(models.Model):
     offers_couples = models.BooleanField("couples therapy", default=False)
     offers_in_person = models.BooleanField("in person at the Seattle office", default=True)
     offers_online = models.BooleanField("online for Washington residents", default=True)
-    languages = models.CharField(max_length=120, default="English", help_text="Separated by commas.")
+    languages = models.CharField(
+        max_length=120, blank=True, help_text="The languages they offer therapy in, separated by commas."
+    )
     accepting_new_clients = models.BooleanField(default=True)
     openings_note = models.CharField(
         max_length=120,

@@ -16,10 +16,14 @@ def person_data(clinician, *, practice_name):
         "url": url,
         "description": html.unescape(strip_tags(clinician.short_bio_html)).strip(),
         "worksFor": {"@type": "MedicalClinic", "@id": f"{settings.SITE_URL}/#practice", "name": practice_name},
-        "knowsAbout": [approach.strip() for approach in clinician.approaches.split(",") if approach.strip()]
-        + [specialty.name for specialty in clinician.specialties.all()],
-        "knowsLanguage": [language.strip() for language in clinician.languages.split(",") if language.strip()],
     }
+    # Only what the practice has told us: a property with nothing known is left out.
+    knows_about = [approach.strip() for approach in clinician.approaches.split(",") if approach.strip()]
+    knows_about += [specialty.name for specialty in clinician.specialties.all()]
+    if knows_about:
+        data["knowsAbout"] = knows_about
+    if languages := [language.strip() for language in clinician.languages.split(",") if language.strip()]:
+        data["knowsLanguage"] = languages
     if clinician.credentials:
         data["honorificSuffix"] = clinician.credentials
     if clinician.photo:

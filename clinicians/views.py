@@ -2,7 +2,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from clinicians.forms import ClinicianFilterForm
-from clinicians.selectors import clinician_get, clinician_list
+from clinicians.selectors import clinician_facets, clinician_get, clinician_list
 from clinicians.structured_data import person_data
 from thrive.chrome import site_chrome
 from thrive.middleware import cache_whole_page
@@ -11,7 +11,8 @@ from thrive.middleware import cache_whole_page
 @require_safe
 @cache_whole_page
 def clinician_directory(request):
-    form = ClinicianFilterForm(request.GET or None)
+    facets = clinician_facets()
+    form = ClinicianFilterForm(request.GET or None, facets=facets)
     filters = form.filters() if form.is_bound else {}
     clinicians = list(
         clinician_list(
@@ -21,7 +22,8 @@ def clinician_directory(request):
             specialty=filters.get("specialty", ""),
         )
     )
-    context = {"form": form, "clinicians": clinicians, "filtered": bool(filters)}
+    # With one clinician there is nothing to narrow down.
+    context = {"form": form, "clinicians": clinicians, "filtered": bool(filters), "show_filters": facets.clinicians > 1}
     return render(request, "clinicians/clinician_list.html", context)
 
 

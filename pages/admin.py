@@ -18,7 +18,7 @@ class PageAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SectionInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "status", "lead"]}),
+        (None, {"fields": ["title", "slug", "status", "lead", "practice_details"]}),
         ("Menu", {"fields": ["show_in_navigation", "navigation_title", "navigation_order"]}),
         ("Search engines", {"fields": ["meta_description"]}),
     ]

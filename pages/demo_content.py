@@ -22,7 +22,8 @@ PAGES = [
                 "have been low for longer than you can explain. Feelings and relationships are bound up with "
                 "each other, and when one is hurting, the other usually is too.\n\n"
                 "IPT works with both at once. Together with your therapist, you look at the patterns in how you "
-                "relate to others and to yourself, and you try out small, deliberate changes in your real life.",
+                "relate to others and to yourself, and you try out small, deliberate changes in your real life, so "
+                "that whatever has kept you from closeness gets in the way less in the relationships still ahead.",
             ),
             (
                 "In person in Ballard, or online anywhere in Washington",
@@ -32,8 +33,8 @@ PAGES = [
             ),
             (
                 "A gentle first step",
-                "Not sure if therapy is for you? A free 15-minute phone call lets you ask questions and get a "
-                "feel for how we work. There is no obligation, and you don't need to prepare anything.",
+                "Not sure if therapy is for you? A free 15-minute phone call lets you ask questions and see "
+                "whether IPT with us is a good fit for you.",
             ),
         ],
     },
@@ -55,8 +56,8 @@ PAGES = [
                 "linked. Conflict, loss, loneliness or a big change in your role can bring on low mood or "
                 "anxiety, and low mood in turn makes relationships harder.\n\n"
                 "IPT grew out of the interpersonal school of psychology. It was first studied in 1969 as a "
-                "treatment for major depression, and was developed by the psychiatrist Gerald L. Klerman, M.D., "
-                "and the epidemiologist Myrna M. Weissman, Ph.D.",
+                "treatment for major depression, and was developed by Gerald L. Klerman, M.D., and Myrna M. "
+                "Weissman, Ph.D.",
             ),
             (
                 "What you work on",
@@ -71,9 +72,9 @@ PAGES = [
             ),
             (
                 "Is it right for me?",
-                "IPT can help if you are dealing with depression or anxiety, grief, conflict with a partner or "
-                "family, or a life change such as a move, a new job, a breakup or becoming a parent. The best "
-                "way to find out is to talk it over with us.\n\n"
+                "IPT was made for depression, and it is increasingly used for other concerns as well. If you want "
+                "to understand how your relationships, your family and the way you see yourself bear on how you "
+                "feel, the simplest way to find out whether IPT fits is a free call with us.\n\n"
                 "[Does IPT work?](/does-ipt-work/) · [How IPT works, step by step](/how-ipt-works/)",
             ),
         ],
@@ -98,8 +99,7 @@ PAGES = [
             (
                 "As effective as medication for depression",
                 "Studies show IPT works as well as antidepressant medication for depression. It can also help "
-                "some people for whom medication has not worked. Many people use both together; that is a "
-                "decision for you and your doctor.",
+                "some people for whom medication has not worked.",
             ),
             (
                 "More than depression",
@@ -126,9 +126,15 @@ PAGES = [
         "show_in_navigation": True,
         "meta_description": "IPT moves through three phases: getting to know your story and goals, working on "
         "your relationships, and carrying the changes on by yourself.",
-        "lead": "IPT focuses on your relationships as they are today. It moves through three phases, at a pace "
-        "that suits you, so you always know where you are headed.",
+        "lead": "IPT focuses on your relationships as they are today. It moves through three phases, so you "
+        "always know where you are headed.",
         "sections": [
+            (
+                "Here and now",
+                "Life brings changes that are hard to accept: a loss, a conflict, a new role. In IPT you come to "
+                "terms with them by building a steady, supportive web of relationships around you, and the work "
+                "happens in the here and now of each session, with your life as it is today.",
+            ),
             (
                 "1. Getting started: your story and your goals",
                 "Early on, you and your therapist talk about how you have been feeling, who "
@@ -154,8 +160,8 @@ PAGES = [
             (
                 "3. Looking ahead: carrying it on yourself",
                 "In the last few sessions you look back at how far you have come and make a plan for keeping "
-                "your progress going on your own. If it would help, you can arrange occasional maintenance "
-                "sessions for extra support.\n\n"
+                "your progress going on your own. If your therapist thinks follow-up sessions would help, you "
+                "plan them together.\n\n"
                 "You leave with a clearer sense of yourself in your relationships, and with skills you can lean "
                 "on when life gets hard again.",
             ),
@@ -175,13 +181,12 @@ PAGES = [
             (
                 "Working with us",
                 "When you work with one of our clinicians, you change how you approach the relationships in "
-                "your life, and that change is what eases your symptoms. Most people notice a difference in how "
-                "they feel and in how their days go.",
+                "your life, and that change is what eases your symptoms.",
             ),
             (
                 "Who we see",
-                "We see adults in person at our Ballard office, and online anyone who lives in Washington "
-                "State. When you're ready, we'd be glad to hear from you.",
+                "If you live in Seattle, you can meet your therapist at our Ballard office; if you live anywhere "
+                "in Washington State, you can meet online. When you're ready, we'd be glad to hear from you.",
             ),
         ],
     },
@@ -197,19 +202,17 @@ PAGES = [
         "sections": [
             (
                 "At our Ballard office",
-                "Our office is at 5306 Ballard Ave NW in Seattle's Ballard neighborhood. It is a quiet, "
-                "private space to talk. [How to find us](/contact/)",
+                "Our office is at 5306 Ballard Ave NW in Seattle's Ballard neighborhood. "
+                "[How to find us](/contact/)",
             ),
             (
                 "Online, anywhere in Washington",
-                "If coming into the office is hard, because of distance, health, work or family, we can meet "
-                "by secure video instead. Online sessions are only for people who live in Washington State, "
-                "where our clinicians are licensed.",
+                "If you can't make it to the office, we can meet online instead. Online sessions are for people "
+                "who live in Washington State.",
             ),
             (
                 "Not sure which to choose?",
-                "You can talk it through on your free 15-minute phone consultation. Many people start one way "
-                "and switch later.",
+                "You can talk it through on your free 15-minute phone consultation.",
             ),
         ],
     },
@@ -221,18 +224,8 @@ PAGES = [
         "show_in_navigation": True,
         "meta_description": "Find Thrive for the People at 5306 Ballard Ave NW, Seattle, or call 206-403-1148.",
         "lead": "We're in the Ballard neighborhood of Seattle. Call us, or book a free 15-minute consultation online.",
+        "practice_details": "contact",
         "sections": [
-            (
-                "Visit",
-                "5306 Ballard Ave NW  \nSeattle, WA 98107\n\n"
-                "[See the office on OpenStreetMap](https://www.openstreetmap.org/?mlat=47.667060&mlon=-122.383510"
-                "#map=18/47.667060/-122.383510)",
-            ),
-            (
-                "Call",
-                "[206-403-1148](tel:+12064031148). If we can't answer, leave a message and we'll call you back, "
-                "usually within one working day.",
-            ),
             (
                 "If you need help right now",
                 "We are not a crisis service. If you are in crisis, call or text 988 (the Suicide and Crisis "
@@ -242,20 +235,15 @@ PAGES = [
     },
     {
         "slug": "fees",
-        "title": "Fees and insurance",
+        "title": "Fees and your Good Faith Estimate",
         "navigation_title": "Fees",
         "navigation_order": 70,
         "show_in_navigation": True,
-        "meta_description": "What therapy at Thrive for the People costs, and your right to a Good Faith Estimate.",
-        "lead": "The first 15-minute phone consultation is always free. We'll talk through fees with you "
-        "before your first session, so there are no surprises.",
+        "meta_description": "The free consultation call, and your right to a Good Faith Estimate of what therapy "
+        "at Thrive for the People will cost.",
+        "lead": "The first 15-minute phone consultation is free.",
+        "practice_details": "fees",
         "sections": [
-            (
-                "Session fees",
-                "Ask us about current fees for individual and couples sessions on your free consultation call, "
-                "or call the office. We can also tell you whether we can provide the paperwork you need to claim "
-                "from your insurance.",
-            ),
             (
                 "Your right to a Good Faith Estimate",
                 "You have the right to receive a “Good Faith Estimate” explaining how much your medical care "

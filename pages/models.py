@@ -43,7 +43,21 @@ class Page(models.Model):
     lead = models.TextField(
         max_length=600, blank=True, help_text="A short opening paragraph shown under the title, in larger type."
     )
+
+    class PracticeDetails(models.TextChoices):
+        NONE = "", "Nothing more"
+        CONTACT = "contact", "The practice's address, phone, office hours and how soon you call back"
+        FEES = "fees", "The session fees"
+
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    practice_details = models.CharField(
+        max_length=10,
+        choices=PracticeDetails,
+        default=PracticeDetails.NONE,
+        blank=True,
+        help_text="Facts from Site settings to show under this page's text, always up to date. Any that are still "
+        "empty in Site settings are left out.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PageQuerySet.as_manager()

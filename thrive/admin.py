@@ -9,6 +9,7 @@ class SiteSettingsAdmin(SingletonModelAdmin):
     fieldsets = [
         ("The practice", {"fields": ["practice_name", "phone", "email", "front_desk_email", "service_area"]}),
         ("Office", {"fields": ["street_address", "city", "region", "postal_code", "latitude", "longitude"]}),
-        ("Hours", {"fields": ["office_hours", "opening_hours_spec"]}),
+        ("Hours", {"fields": ["office_hours", "opening_hours_spec", "callback_time"]}),
+        ("Fees", {"fields": ["session_fees"]}),
         ("Safety", {"fields": ["crisis_notice"]}),
     ]

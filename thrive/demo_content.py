@@ -9,11 +9,13 @@ SITE_SETTINGS = {
     "street_address": "5306 Ballard Ave NW",
     "city": "Seattle",
     "region": "WA",
-    "postal_code": "98107",
-    "latitude": "47.667060",
-    "longitude": "-122.383510",
-    "office_hours": "Monday–Friday, 9 AM–6 PM\nSaturday and Sunday: closed",
-    "opening_hours_spec": "Mo-Fr 09:00-18:00",
+    # The practice's page gives no ZIP code, map position, office hours, call-back time or fees: the
+    # front desk fills them in (the admin's index lists what is still empty), and the site leaves them out.
+    "postal_code": "",
+    "office_hours": "",
+    "opening_hours_spec": "",
+    "callback_time": "",
+    "session_fees": "",
     "service_area": "In person in Seattle; online for Washington residents",
     "crisis_notice": "In crisis? Call or text 988. In an emergency, call 911. King County Crisis Line: 206-461-3222.",
 }

@@ -59,6 +59,18 @@ class SiteSettings(CachedSingleton):
         blank=True,
         help_text="The same hours for search engines, e.g. “Mo-Fr 09:00-18:00”. Ask for help if unsure.",
     )
+    callback_time = models.CharField(
+        "how soon we call back",
+        max_length=100,
+        blank=True,
+        help_text="How soon someone who leaves a message or asks for a callback hears from you, as people should "
+        "read it, e.g. “within one working day”. Leave empty to promise no time.",
+    )
+    session_fees = models.TextField(
+        blank=True,
+        help_text="Your fees, one per line, as people should read them, e.g. “Individual session, 50 minutes: $…”. "
+        "Shown on the fees page; leave empty until they are settled.",
+    )
     service_area = models.CharField(max_length=200, default="In person in Seattle; online for Washington residents")
     crisis_notice = models.CharField(
         max_length=300,
@@ -88,6 +100,10 @@ class SiteSettings(CachedSingleton):
     @property
     def office_hours_lines(self):
         return [line.strip() for line in self.office_hours.splitlines() if line.strip()]
+
+    @property
+    def session_fee_lines(self):
+        return [line.strip() for line in self.session_fees.splitlines() if line.strip()]
 
     @property
     def map_url(self):

@@ -16,13 +16,14 @@ def practice_data(site_settings):
             "streetAddress": site_settings.street_address,
             "addressLocality": site_settings.city,
             "addressRegion": site_settings.region,
-            "postalCode": site_settings.postal_code,
             "addressCountry": "US",
         },
         "areaServed": {"@type": "State", "name": "Washington"},
         "medicalSpecialty": "Psychiatric",
         "availableService": {"@type": "MedicalTherapy", "name": "Interpersonal Process Therapy (IPT)"},
     }
+    if site_settings.postal_code:
+        data["address"]["postalCode"] = site_settings.postal_code
     if site_settings.email:
         data["email"] = site_settings.email
     if site_settings.latitude is not None and site_settings.longitude is not None:

@@ -252,3 +252,22 @@ def test_clinician_queryset_names_its_reads(site_settings):
     ClinicianFactory(active=False)
 
     assert list(Clinician.objects.active().accepting()) == [accepting]
+
+
+def test_filters_offer_only_what_an_active_clinician_has(client, directory):
+    SpecialtyFactory(name="PTSD", slug="ptsd")  # nobody lists it
+    directory["ben"].specialties.clear()  # now no active clinician lists anxiety
+    html = client.get("/clinicians/").content.decode()
+    assert 'value="grief"' in html
+    assert 'value="ptsd"' not in html
+    assert 'value="anxiety"' not in html
+    assert 'value="couples"' in html
+
+
+def test_a_filter_nobody_could_match_is_left_out(client, site_settings):
+    ClinicianFactory(full_name="Ana One", offers_couples=False, specialties=[])
+    ClinicianFactory(full_name="Bo Two", offers_couples=False, specialties=[])
+    html = client.get("/clinicians/").content.decode()
+    assert "clinician-filters" in html
+    assert 'value="couples"' not in html
+    assert 'name="specialty"' not in html

@@ -4,6 +4,8 @@ from django import template
 from django.conf import settings
 from django.utils.safestring import mark_safe
 
+from thrive.facts import missing_facts as all_missing_facts
+
 register = template.Library()
 
 # Characters that could close the <script> element or start markup inside it.
@@ -21,3 +23,9 @@ def json_ld(data):
 def absolute_url(context, path):
     """The public address of a path on this site, for canonical and Open Graph links."""
     return f"{settings.SITE_URL}{path}"
+
+
+@register.simple_tag
+def missing_facts():
+    """What the front desk has still to fill in, for the admin's index."""
+    return all_missing_facts()

@@ -36,7 +36,11 @@ def test_seed_demo_covers_the_facts_of_the_practice():
     )
     for fact in ("Klerman", "Weissman", "1969", "250", "medication", "PTSD", "eating disorders", "988", "911"):
         assert fact in text, fact
-    assert "openstreetmap.org" in Page.objects.get(slug="contact").sections.get(heading="Visit").body
+    # Two of the practice's own ideas: closeness in the relationships ahead, and the here and now.
+    assert "closeness" in Page.objects.get(slug="home").sections.first().body
+    how = Page.objects.get(slug="how-ipt-works").sections.get(heading="Here and now").body
+    assert "supportive web of relationships" in how
+    assert "here and now of each session" in how
 
 
 def test_seed_demo_is_idempotent_and_keeps_staff_edits():
