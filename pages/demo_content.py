@@ -202,8 +202,7 @@ PAGES = [
         "sections": [
             (
                 "At our Ballard office",
-                "Our office is at 5306 Ballard Ave NW in Seattle's Ballard neighborhood. "
-                "[How to find us](/contact/)",
+                "Our office is at 5306 Ballard Ave NW in Seattle's Ballard neighborhood. [How to find us](/contact/)",
             ),
             (
                 "Online, anywhere in Washington",
