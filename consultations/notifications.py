@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerConnectionError
@@ -23,23 +23,8 @@ from consultations.models import Consultation, ConsultationSettings, Notificatio
 log = logging.getLogger(__name__)
 
 
-class Event(models.TextChoices):
-    BOOKED = "booked", "New booking"
-    CALLBACK_REQUESTED = "callback_requested", "Callback request"
-    RESCHEDULED = "rescheduled", "Rescheduled by the client"
-    CANCELLED = "cancelled", "Cancelled by the client"
-    PRACTICE_CANCELLED = "practice_cancelled", "Cancelled by the practice"
-    PRACTICE_MOVED = "practice_moved", "Moved by the practice"
-    REMINDER = "reminder", "Reminder"
-    DIGEST = "digest", "Daily digest"
-    PRIVACY_REQUEST = "privacy_request", "Privacy request"
-
-
-class Role(models.TextChoices):
-    CLIENT = "client", "Client"
-    CLINICIAN = "clinician", "Clinician"
-    PREVIOUS_CLINICIAN = "previous_clinician", "Clinician the call moved from"
-    FRONT_DESK = "front_desk", "Front desk"
+Event = Notification.Event
+Role = Notification.Role
 
 
 # Who hears about what. The front desk hears of every new booking and callback

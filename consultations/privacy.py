@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from consultations.models import Consultation, ConsultationSettings, Notification, PrivacyRequest
-from consultations.notifications import Event, Role, privacy_request_alert_record
+from consultations.notifications import privacy_request_alert_record
 from consultations.services import CLIENT_CHANGEABLE, NotChangeable, consultation_cancel
 
 log = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ def consultation_personal_data(*, consultation):
     ]
     messages = [
         {
-            "event": _event_label(notification.event),
+            "event": notification.get_event_display(),
             "to": notification.to_email,
             "status": notification.get_status_display(),
             "created": _local(notification.created_at),
@@ -153,15 +153,8 @@ def _local(moment):
     return timezone.localtime(moment).strftime("%A %-d %B %Y, %-I:%M %p %Z") if moment else ""
 
 
-def _event_label(event):
-    try:
-        return Event(event).label
-    except ValueError:
-        return event
-
-
 def _client_notifications(consultation):
-    condition = Q(recipient_role=Role.CLIENT)
+    condition = Q(recipient_role=Notification.Role.CLIENT)
     if consultation.email:
         condition |= Q(to_email__iexact=consultation.email)
     return condition

@@ -25,7 +25,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from consultations.models import Consultation, Notification
-from consultations.notifications import Event, notifications_record, notifications_requeue_stale
+from consultations.notifications import notifications_record, notifications_requeue_stale
 from consultations.services import consultation_book
 from consultations.tasks import send_notification
 from tests.consultations.factories import ClinicianFactory, ConsultationHoursFactory, ConsultationSettingsFactory
@@ -323,7 +323,7 @@ def test_the_same_task_delivered_twice_sends_once(worker_factory, mailbox, pract
             phone="+12065550142",
             state_of_residence="WA",
         )
-        rows = notifications_record(consultation=consultation, event=Event.BOOKED)
+        rows = notifications_record(consultation=consultation, event=Notification.Event.BOOKED)
 
     with worker_factory():
         duplicates = [send_notification.delay(row.pk).id for row in rows for _ in range(2)]
@@ -348,7 +348,7 @@ def test_two_workers_racing_for_one_message_send_it_once(worker_factory, mailbox
             phone="+12065550142",
             state_of_residence="WA",
         )
-        [row, _] = notifications_record(consultation=consultation, event=Event.BOOKED)
+        [row, _] = notifications_record(consultation=consultation, event=Notification.Event.BOOKED)
     Notification.objects.exclude(pk=row.pk).update(status=Notification.Status.SENT)
 
     with worker_factory(pool="threads", concurrency=2):
