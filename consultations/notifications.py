@@ -18,33 +18,14 @@ from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerConnectionError
 
+from consultations.events import EVENTS, About, Event, Role, event_messages
 from consultations.models import Consultation, ConsultationSettings, Notification
 
 log = logging.getLogger(__name__)
 
 
-Event = Notification.Event
-Role = Notification.Role
-
-
-# Who hears about what. The front desk hears of every new booking and callback
-# request; the clinician of every change to their calls; the client of every
-# change to their own booking, when they gave an email address.
-RECIPIENTS = {
-    Event.BOOKED: (Role.CLINICIAN, Role.FRONT_DESK, Role.CLIENT),
-    Event.CALLBACK_REQUESTED: (Role.FRONT_DESK, Role.CLIENT),
-    Event.RESCHEDULED: (Role.CLINICIAN, Role.CLIENT),
-    Event.CANCELLED: (Role.CLINICIAN, Role.CLIENT),
-    Event.PRACTICE_CANCELLED: (Role.CLINICIAN, Role.CLIENT),
-    Event.PRACTICE_MOVED: (Role.CLINICIAN, Role.PREVIOUS_CLINICIAN, Role.CLIENT),
-    Event.REMINDER: (Role.CLIENT,),
-}
-
-# Client messages that describe a time which is no longer true once the call is cancelled.
-STALE_WHEN_CANCELLED = {Event.BOOKED, Event.RESCHEDULED, Event.PRACTICE_MOVED, Event.REMINDER}
-
-# Events that tell the client which time their call is at.
-CLIENT_CONFIRMATIONS = (Event.BOOKED, Event.RESCHEDULED, Event.PRACTICE_MOVED)
+# Client messages that tell the client when their call is (see EventMessages.confirms_time).
+CLIENT_CONFIRMATIONS = [event for event, messages in EVENTS.items() if messages.confirms_time]
 
 # What a failed delivery looks like: the mail server refused, or could not be reached.
 DELIVERY_ERRORS = (smtplib.SMTPException, OSError)
@@ -108,7 +89,7 @@ def _dedupe_key(consultation, event, role, clinician):
     """
     when = consultation.starts_at.isoformat() if consultation.starts_at else "-"
     who = f"{role}:{clinician.pk}" if clinician else role
-    if event in (Event.BOOKED, Event.CALLBACK_REQUESTED, Event.REMINDER):
+    if not event_messages(event).repeatable:
         return f"{event}:{consultation.pk}:{who}:{when}"
     changed = (consultation.updated_at or timezone.now()).isoformat()
     return f"{event}:{consultation.pk}:{who}:{when}:{changed}"
@@ -121,12 +102,15 @@ def notifications_record(*, consultation, event):
     was already written for the same change (a repeated call) is not written twice.
     """
     event = Event(event)
+    messages = event_messages(event)
+    if messages.about != About.CALL:
+        raise ValueError(f"{event} is not about one call: record it with its own function")
     # What the call was before this change, read before this change's rows exist.
-    moved = event in (Event.RESCHEDULED, Event.PRACTICE_MOVED)
+    moved = messages.reports_move
     previous_starts_at = _previous_starts_at(consultation) if moved else None
     previous_clinician = _previous_clinician(consultation) if moved else None
     rows = []
-    for role in RECIPIENTS[event]:
+    for role in messages.roles:
         recipient = _recipient(consultation, role, previous_clinician)
         if recipient is None:
             continue
@@ -222,22 +206,24 @@ def _backoff_seconds(attempts):
 def _still_wanted(notification, now):
     """False for a message that would now say something untrue or reach someone whose details were erased."""
     consultation = notification.consultation
-    if notification.event == Event.DIGEST:
+    messages = event_messages(notification.event)
+    if messages.about == About.DAY:
         return True
-    if notification.event == Event.PRIVACY_REQUEST:
+    if messages.about == About.PRIVACY_REQUEST:
         return notification.privacy_request_id is not None
     if consultation is None:
         return False
     if notification.recipient_role == Role.CLIENT:
         if consultation.erased_at or not consultation.email:
             return False
+        # A reminder's own rule (below) covers it once the call is cancelled.
         cancelled = consultation.status == Consultation.Status.CANCELLED
-        if cancelled and notification.event in STALE_WHEN_CANCELLED:
+        if cancelled and messages.confirms_time:
             return False
         # Moved again since this was written: the newer message (and its calendar file) has the right time.
-        if notification.event in CLIENT_CONFIRMATIONS and consultation.starts_at != notification.call_starts_at:
+        if messages.confirms_time and consultation.starts_at != notification.call_starts_at:
             return False
-    if notification.event == Event.REMINDER:
+    if messages.only_before_call:
         return (
             consultation.status != Consultation.Status.CANCELLED
             and consultation.starts_at == notification.call_starts_at

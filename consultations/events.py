@@ -1,0 +1,127 @@
+"""Every kind of message the outbox sends, described once: who gets it, from which template, about what.
+
+Recording (`consultations.notifications`) and rendering (`consultations.emails`)
+read this catalogue instead of keeping lists of events of their own. A new kind of message is a
+`Notification.Event` choice, one entry in `EVENTS` and its template under
+templates/consultations/email/, holding the subject, text and HTML as partials.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from consultations.models import Notification
+
+Event = Notification.Event
+Role = Notification.Role
+
+
+class About(StrEnum):
+    """What a message is about, which decides what its template is given (`consultations.emails.CONTEXT`)."""
+
+    CALL = "call"  # one consultation: its time, clinician and reference; the client's own link for the client
+    DAY = "day"  # one clinician's calls on one day
+    PRIVACY_REQUEST = "privacy_request"  # a request from someone without a booking link
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventMessages:
+    """The messages one event sends."""
+
+    about: About
+    # Who hears about it, in the order their rows are written, and the template each gets.
+    templates: Mapping[Role, str]
+    # Tells the client when their call is: carries the calendar file, is not sent once the call has
+    # moved again (a newer message has the right time), and makes a reminder needless inside its window.
+    confirms_time: bool = False
+    # Says what the call was before (the time, the clinician): read before this change's rows are written.
+    reports_move: bool = False
+    # Can happen again to the same call at the same time (moved back, cancelled after a reinstatement):
+    # each time is a message of its own, not a repeat of the first.
+    repeatable: bool = False
+    # Worth sending only while the call is still on, at the time it names, and ahead.
+    only_before_call: bool = False
+
+    @property
+    def roles(self):
+        return tuple(self.templates)
+
+
+EVENTS = {
+    # The front desk hears of every new booking and callback request; the clinician of every change to
+    # their calls; the client of every change to their own booking, when they gave an email address.
+    Event.BOOKED: EventMessages(
+        about=About.CALL,
+        templates={
+            Role.CLINICIAN: "consultations/email/booked_staff.html",
+            Role.FRONT_DESK: "consultations/email/booked_staff.html",
+            Role.CLIENT: "consultations/email/booked_client.html",
+        },
+        confirms_time=True,
+    ),
+    Event.CALLBACK_REQUESTED: EventMessages(
+        about=About.CALL,
+        templates={
+            Role.FRONT_DESK: "consultations/email/callback_requested_staff.html",
+            Role.CLIENT: "consultations/email/callback_requested_client.html",
+        },
+    ),
+    Event.RESCHEDULED: EventMessages(
+        about=About.CALL,
+        templates={
+            Role.CLINICIAN: "consultations/email/rescheduled_staff.html",
+            Role.CLIENT: "consultations/email/rescheduled_client.html",
+        },
+        confirms_time=True,
+        reports_move=True,
+        repeatable=True,
+    ),
+    Event.CANCELLED: EventMessages(
+        about=About.CALL,
+        templates={
+            Role.CLINICIAN: "consultations/email/cancelled_staff.html",
+            Role.CLIENT: "consultations/email/cancelled_client.html",
+        },
+        repeatable=True,
+    ),
+    Event.PRACTICE_CANCELLED: EventMessages(
+        about=About.CALL,
+        templates={
+            Role.CLINICIAN: "consultations/email/practice_cancelled_staff.html",
+            Role.CLIENT: "consultations/email/practice_cancelled_client.html",
+        },
+        repeatable=True,
+    ),
+    Event.PRACTICE_MOVED: EventMessages(
+        about=About.CALL,
+        templates={
+            Role.CLINICIAN: "consultations/email/practice_moved_staff.html",
+            # When the practice gives the call to someone else, the clinician who had it hears too.
+            Role.PREVIOUS_CLINICIAN: "consultations/email/practice_moved_staff.html",
+            Role.CLIENT: "consultations/email/practice_moved_client.html",
+        },
+        confirms_time=True,
+        reports_move=True,
+        repeatable=True,
+    ),
+    Event.REMINDER: EventMessages(
+        about=About.CALL,
+        templates={Role.CLIENT: "consultations/email/reminder_client.html"},
+        only_before_call=True,
+    ),
+    # Recorded by notifications.digest_record, for each clinician with calls the next day.
+    Event.DIGEST: EventMessages(
+        about=About.DAY,
+        templates={Role.CLINICIAN: "consultations/email/digest_staff.html"},
+    ),
+    # Recorded by notifications.privacy_request_alert_record, when someone uses the privacy request form.
+    Event.PRIVACY_REQUEST: EventMessages(
+        about=About.PRIVACY_REQUEST,
+        templates={Role.FRONT_DESK: "consultations/email/privacy_request_staff.html"},
+    ),
+}
+
+
+def event_messages(event):
+    """The catalogue's entry for an event (a `Notification.Event` or its stored value)."""
+    return EVENTS[Event(event)]
