@@ -10,11 +10,9 @@ from django.core import mail
 from django.db import transaction
 
 from consultations.models import Consultation, Notification
-from consultations.notifications import digest_record, notification_send, notifications_record
+from consultations.notifications import notification_send, notifications_record
 from consultations.services import consultation_cancel
 from tests.consultations.factories import ClinicianFactory, ConsultationFactory
-from tests.html.test_valid_html import check
-from tests.html.test_valid_html import vnu as vnu  # noqa: F401 - the "vnu" fixture, requested by name
 from tests.pages.factories import SiteSettingsFactory
 
 pytestmark = pytest.mark.django_db
@@ -409,30 +407,3 @@ def test_an_erased_client_is_not_written_to(record):
 
     assert notification_send(notification_id=waiting.pk).status == Notification.Status.SKIPPED
     assert mail.outbox == []
-
-
-def test_every_message_is_valid_html(record, vnu, tmp_path):
-    consultation = booking(preferred_days="Tuesdays")
-    record(consultation, Notification.Event.BOOKED)
-    for hour, event in ((9, Notification.Event.PRACTICE_MOVED), (11, Notification.Event.RESCHEDULED)):
-        consultation.starts_at = datetime.datetime(2030, 3, 11, hour, 30, tzinfo=PACIFIC)
-        consultation.save()
-        record(consultation, event)
-    record(consultation, Notification.Event.REMINDER)
-    consultation.status = Consultation.Status.CANCELLED
-    consultation.save()
-    record(consultation, Notification.Event.CANCELLED)
-    record(consultation, Notification.Event.PRACTICE_CANCELLED)
-    record(
-        booking(starts_at=None, email="cb@example.com", preferred_times="Mornings"),
-        Notification.Event.CALLBACK_REQUESTED,
-    )
-    with transaction.atomic():
-        [digest] = digest_record(clinician=consultation.clinician, day=datetime.date(2030, 3, 11))
-    notification_send(notification_id=digest.pk)
-
-    templates = {(n.event, n.recipient_role) for n in Notification.objects.filter(status=Notification.Status.SENT)}
-    assert len(templates) == 15  # every event, to every kind of recipient it has (one clinician here)
-    for number, message in enumerate(mail.outbox):
-        (tmp_path / f"{number:02d}.html").write_text(message.alternatives[0].content)
-    assert check(vnu, tmp_path) == []
