@@ -1,6 +1,7 @@
 """Every kind of message in the catalogue renders, in both formats, for everyone the catalogue sends it to."""
 
 import datetime
+import inspect
 import re
 from pathlib import Path
 from unittest import mock
@@ -9,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 
-from consultations import emails
+from consultations import emails, events
 from consultations.events import EVENTS
 from consultations.models import Notification, PrivacyRequest
 from consultations.notifications import digest_record, notifications_record
@@ -83,7 +84,7 @@ def render_every_message():
 
 def catalogue_source_names():
     """The template names written out in the catalogue's source."""
-    source = (Path(settings.BASE_DIR) / "consultations" / "events.py").read_text()
+    source = Path(inspect.getsourcefile(events)).read_text()
     return [name for name, _ in TEMPLATE_NAME.findall(source)]
 
 
