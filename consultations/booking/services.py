@@ -4,8 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from consultations.booking.selectors import clinicians_by_fewest_upcoming, upcoming_consultation_for
-from consultations.models import Consultation
-from consultations.outbox.events import Event
+from consultations.models import Consultation, Notification
 from consultations.outbox.services import notifications_record
 from consultations.scheduling.selectors import slot_lookup
 from pages.selectors import privacy_policy_version
@@ -89,7 +88,7 @@ def consultation_book(*, consultation, starts_at, clinician=None, form_token=Non
         try:
             with transaction.atomic():
                 consultation.save(force_insert=True)
-                notifications_record(consultation=consultation, event=Event.BOOKED)
+                notifications_record(consultation=consultation, event=Notification.Event.BOOKED)
         except IntegrityError:
             if replayed := _replay(form_token):
                 return replayed
@@ -113,7 +112,7 @@ def callback_request_create(*, consultation, clinician=None, form_token=None, no
     try:
         with transaction.atomic():
             consultation.save(force_insert=True)
-            notifications_record(consultation=consultation, event=Event.CALLBACK_REQUESTED)
+            notifications_record(consultation=consultation, event=Notification.Event.CALLBACK_REQUESTED)
     except IntegrityError:
         if replayed := _replay(form_token):
             return replayed
@@ -135,7 +134,7 @@ def consultation_cancel(*, consultation, by_practice=False, expected_status=None
         consultation.refresh_from_db()
         audit_record_update(instance=consultation, changes={"status": (previous_status, consultation.status)})
         bump_content_generation()  # its time is open again on the public pages
-        event = Event.PRACTICE_CANCELLED if by_practice else Event.CANCELLED
+        event = Notification.Event.PRACTICE_CANCELLED if by_practice else Notification.Event.CANCELLED
         notifications_record(consultation=consultation, event=event)
     return consultation
 
@@ -172,7 +171,10 @@ def _move(*, consultation, clinician, starts_at, expected_starts_at, by_practice
                 field: (old, getattr(current, field)) for field, old in before.items() if old != getattr(current, field)
             },
         )
-        notifications_record(consultation=current, event=Event.PRACTICE_MOVED if by_practice else Event.RESCHEDULED)
+        notifications_record(
+            consultation=current,
+            event=Notification.Event.PRACTICE_MOVED if by_practice else Notification.Event.RESCHEDULED,
+        )
     consultation.refresh_from_db()
     return consultation
 

@@ -23,6 +23,24 @@ class Notification(models.Model):
         FAILED = "failed", "Failed"
         SKIPPED = "skipped", "Not needed any more"
 
+    # What each event sends, to whom and with which template: consultations/outbox/events.py.
+    class Event(models.TextChoices):
+        BOOKED = "booked", "New booking"
+        CALLBACK_REQUESTED = "callback_requested", "Callback request"
+        RESCHEDULED = "rescheduled", "Rescheduled by the client"
+        CANCELLED = "cancelled", "Cancelled by the client"
+        PRACTICE_CANCELLED = "practice_cancelled", "Cancelled by the practice"
+        PRACTICE_MOVED = "practice_moved", "Moved by the practice"
+        REMINDER = "reminder", "Reminder"
+        DIGEST = "digest", "Daily digest"
+        PRIVACY_REQUEST = "privacy_request", "Privacy request"
+
+    class Role(models.TextChoices):
+        CLIENT = "client", "Client"
+        CLINICIAN = "clinician", "Clinician"
+        PREVIOUS_CLINICIAN = "previous_clinician", "Clinician the call moved from"
+        FRONT_DESK = "front_desk", "Front desk"
+
     consultation = models.ForeignKey(
         Consultation, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
@@ -34,8 +52,10 @@ class Notification(models.Model):
         related_name="notifications",
         help_text="The clinician a staff message or daily list is for.",
     )
-    event = models.CharField(max_length=40)
-    recipient_role = models.CharField(max_length=20)
+    event = models.CharField(max_length=40, choices=Event, help_text="What happened that this message is about.")
+    recipient_role = models.CharField(
+        max_length=20, choices=Role, help_text="Who the message is for: the client, a clinician or the front desk."
+    )
     to_email = models.EmailField()
     dedupe_key = models.CharField(max_length=200, unique=True, editable=False)
     call_starts_at = models.DateTimeField(

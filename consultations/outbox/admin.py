@@ -4,7 +4,6 @@ from django.contrib import admin, messages
 from django.utils.text import Truncator
 
 from consultations.models import Notification
-from consultations.outbox.events import Event, Role
 from consultations.outbox.services import notifications_resend
 
 
@@ -18,11 +17,11 @@ class NotificationInline(admin.TabularInline):
 
     @admin.display(description="about")
     def event_label(self, notification):
-        return _label(Event, notification.event)
+        return notification.get_event_display()
 
     @admin.display(description="to")
     def recipient_label(self, notification):
-        return _label(Role, notification.recipient_role)
+        return notification.get_recipient_role_display()
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -67,11 +66,11 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.display(description="about", ordering="event")
     def event_label(self, notification):
-        return _label(Event, notification.event)
+        return notification.get_event_display()
 
     @admin.display(description="to", ordering="recipient_role")
     def recipient_label(self, notification):
-        return _label(Role, notification.recipient_role)
+        return notification.get_recipient_role_display()
 
     @admin.display(description="error")
     def error(self, notification):
@@ -94,10 +93,3 @@ class NotificationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # The outbox is the record of what was sent; the privacy work erases addresses, never rows.
         return False
-
-
-def _label(choices, value):
-    try:
-        return choices(value).label
-    except ValueError:
-        return value

@@ -16,15 +16,10 @@ from django.urls import NoReverseMatch, reverse
 
 from consultations.calendar import consultation_ics
 from consultations.models import Consultation, ConsultationSettings
-from consultations.outbox.events import Event, Role
+from consultations.outbox.events import About, Role, event_messages
 from consultations.timefmt import day_bounds, local, short_time, spoken_time
 from consultations.tokens import private_page_path
 from thrive.models import SiteSettings
-
-TEMPLATE_DIR = "consultations/email"
-
-# Client messages that carry the call as a calendar file, so their calendar shows the current time.
-WITH_CALENDAR = {Event.BOOKED, Event.RESCHEDULED, Event.PRACTICE_MOVED}
 
 
 def absolute(path):
@@ -41,7 +36,7 @@ def admin_change_url(consultation):
 
 
 def manage_url(consultation):
-    """The client's private link to see, move or cancel their booking, as a full address for emails."""
+    """The client's private link to see, move or cancel their booking."""
     return absolute(private_page_path(consultation))
 
 
@@ -63,11 +58,6 @@ def format_label(consultation):
     return consultation.get_session_format_display().replace("In person", "in person").replace("Online", "online")
 
 
-def _template_name(notification):
-    audience = "client" if notification.recipient_role == Role.CLIENT else "staff"
-    return f"{TEMPLATE_DIR}/{notification.event}_{audience}"
-
-
 def _digest_calls(notification):
     starts, ends = day_bounds(notification.digest_date)
     calls = (
@@ -87,37 +77,27 @@ def _digest_calls(notification):
     ]
 
 
-def notification_context(notification):
-    """Everything a template may show. Staff get no client details: the templates can't leak what isn't here."""
-    site = SiteSettings.get_solo()
-    consultation = notification.consultation
-    context = {
-        "site": site,
-        "site_url": settings.SITE_URL,
-        "event": notification.event,
-        "role": notification.recipient_role,
-        "call_minutes": ConsultationSettings.get_solo().call_minutes,
-        "when_text": spoken_time(notification.call_starts_at),
-        "when_short": short_time(notification.call_starts_at),
+def _privacy_request_context(notification):
+    privacy_request = notification.privacy_request
+    return {
+        "privacy_request": privacy_request,
+        "admin_url": absolute(reverse("admin:consultations_privacyrequest_change", args=[privacy_request.pk])),
     }
-    if notification.event == Event.PRIVACY_REQUEST:
-        privacy_request = notification.privacy_request
-        context |= {
-            "privacy_request": privacy_request,
-            "admin_url": absolute(reverse("admin:consultations_privacyrequest_change", args=[privacy_request.pk])),
-        }
-        return context
-    if notification.event == Event.DIGEST:
-        context |= {
-            "clinician": notification.clinician,
-            "day": notification.digest_date,
-            "calls": _digest_calls(notification),
-            "admin_list_url": absolute(f"/{settings.ADMIN_URL}consultations/consultation/"),
-        }
-        return context
 
+
+def _day_context(notification):
+    return {
+        "clinician": notification.clinician,
+        "day": notification.digest_date,
+        "calls": _digest_calls(notification),
+        "admin_list_url": absolute(f"/{settings.ADMIN_URL}consultations/consultation/"),
+    }
+
+
+def _call_context(notification):
+    consultation = notification.consultation
     clinician = consultation.clinician
-    context |= {
+    context = {
         "reference": consultation.reference,
         "clinician_name": clinician.full_name if clinician else "",
     }
@@ -151,14 +131,39 @@ def notification_context(notification):
     return context
 
 
+# What a template is given, beside the site and the call's time, by what its message is about.
+CONTEXT = {
+    About.CALL: _call_context,
+    About.DAY: _day_context,
+    About.PRIVACY_REQUEST: _privacy_request_context,
+}
+
+
+def notification_context(notification):
+    """Everything a template may show. Staff get no client details: the templates can't leak what isn't here."""
+    site = SiteSettings.get_solo()
+    context = {
+        "site": site,
+        "site_url": settings.SITE_URL,
+        "event": notification.event,
+        "role": notification.recipient_role,
+        "call_minutes": ConsultationSettings.get_solo().call_minutes,
+        "when_text": spoken_time(notification.call_starts_at),
+        "when_short": short_time(notification.call_starts_at),
+    }
+    return context | CONTEXT[event_messages(notification.event).about](notification)
+
+
 def notification_message(notification):
     """The email for one outbox row, ready to send."""
     site = SiteSettings.get_solo()
+    messages = event_messages(notification.event)
     context = notification_context(notification)
-    name = _template_name(notification)
-    subject = re.sub(r"\s+", " ", render_to_string(f"{name}_subject.txt", context)).strip()
-    text = render_to_string(f"{name}.txt", context)
-    html = render_to_string(f"{name}.html", context)
+    # One template per kind of message: the HTML is the template itself, the subject and text are partials in it.
+    template = messages.templates[notification.recipient_role]
+    subject = re.sub(r"\s+", " ", render_to_string(f"{template}#subject", context)).strip()
+    text = render_to_string(f"{template}#text", context)
+    html = render_to_string(template, context)
     from_email, reply_to = _addresses(site, notification)
     message = EmailMultiAlternatives(
         subject=subject,
@@ -170,7 +175,7 @@ def notification_message(notification):
         headers={"X-Thrive-Notification": str(notification.pk)},
     )
     message.attach_alternative(html, "text/html")
-    if notification.recipient_role == Role.CLIENT and notification.event in WITH_CALENDAR:
+    if notification.recipient_role == Role.CLIENT and messages.confirms_time:
         consultation = notification.consultation
         message.attach(
             f"consultation-{consultation.reference}.ics",

@@ -1,47 +1,135 @@
-"""What the outbox knows of: the events it reports, the people it tells, and who hears of what."""
+"""Every kind of message the outbox sends, described once: who gets it, from which template, about what.
+
+Recording (`consultations.outbox.services`), sending (`.sending`) and rendering (`.emails`)
+read this catalogue instead of keeping lists of events of their own. A new kind of message is a
+`Notification.Event` choice, one entry in `EVENTS` and its template under
+templates/consultations/email/, holding the subject, text and HTML as partials.
+"""
 
 import smtplib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
 
-from django.db import models
+from consultations.models import Notification
 
-
-class Event(models.TextChoices):
-    BOOKED = "booked", "New booking"
-    CALLBACK_REQUESTED = "callback_requested", "Callback request"
-    RESCHEDULED = "rescheduled", "Rescheduled by the client"
-    CANCELLED = "cancelled", "Cancelled by the client"
-    PRACTICE_CANCELLED = "practice_cancelled", "Cancelled by the practice"
-    PRACTICE_MOVED = "practice_moved", "Moved by the practice"
-    REMINDER = "reminder", "Reminder"
-    DIGEST = "digest", "Daily digest"
-    PRIVACY_REQUEST = "privacy_request", "Privacy request"
+Event = Notification.Event
+Role = Notification.Role
 
 
-class Role(models.TextChoices):
-    CLIENT = "client", "Client"
-    CLINICIAN = "clinician", "Clinician"
-    PREVIOUS_CLINICIAN = "previous_clinician", "Clinician the call moved from"
-    FRONT_DESK = "front_desk", "Front desk"
+class About(StrEnum):
+    """What a message is about, which decides what its template is given (`consultations.outbox.emails.CONTEXT`)."""
+
+    CALL = "call"  # one consultation: its time, clinician and reference; the client's own link for the client
+    DAY = "day"  # one clinician's calls on one day
+    PRIVACY_REQUEST = "privacy_request"  # a request from someone without a booking link
 
 
-# Who hears about what. The front desk hears of every new booking and callback
-# request; the clinician of every change to their calls; the client of every
-# change to their own booking, when they gave an email address.
-RECIPIENTS = {
-    Event.BOOKED: (Role.CLINICIAN, Role.FRONT_DESK, Role.CLIENT),
-    Event.CALLBACK_REQUESTED: (Role.FRONT_DESK, Role.CLIENT),
-    Event.RESCHEDULED: (Role.CLINICIAN, Role.CLIENT),
-    Event.CANCELLED: (Role.CLINICIAN, Role.CLIENT),
-    Event.PRACTICE_CANCELLED: (Role.CLINICIAN, Role.CLIENT),
-    Event.PRACTICE_MOVED: (Role.CLINICIAN, Role.PREVIOUS_CLINICIAN, Role.CLIENT),
-    Event.REMINDER: (Role.CLIENT,),
+@dataclass(frozen=True, kw_only=True)
+class EventMessages:
+    """The messages one event sends."""
+
+    about: About
+    # Who hears about it, in the order their rows are written, and the template each gets.
+    templates: Mapping[Role, str]
+    # Tells the client when their call is: carries the calendar file, is not sent once the call has
+    # moved again (a newer message has the right time), and makes a reminder needless inside its window.
+    confirms_time: bool = False
+    # Says what the call was before (the time, the clinician): read before this change's rows are written.
+    reports_move: bool = False
+    # Can happen again to the same call at the same time (moved back, cancelled after a reinstatement):
+    # each time is a message of its own, not a repeat of the first.
+    repeatable: bool = False
+    # Worth sending only while the call is still on, at the time it names, and ahead.
+    only_before_call: bool = False
+
+    @property
+    def roles(self):
+        return tuple(self.templates)
+
+
+EVENTS = {
+    # The front desk hears of every new booking and callback request; the clinician of every change to
+    # their calls; the client of every change to their own booking, when they gave an email address.
+    Event.BOOKED: EventMessages(
+        about=About.CALL,
+        templates={
+            Role.CLINICIAN: "consultations/email/booked_staff.html",
+            Role.FRONT_DESK: "consultations/email/booked_staff.html",
+            Role.CLIENT: "consultations/email/booked_client.html",
+        },
+        confirms_time=True,
+    ),
+    Event.CALLBACK_REQUESTED: EventMessages(
+        about=About.CALL,
+        templates={
+            Role.FRONT_DESK: "consultations/email/callback_requested_staff.html",
+            Role.CLIENT: "consultations/email/callback_requested_client.html",
+        },
+    ),
+    Event.RESCHEDULED: EventMessages(
+        about=About.CALL,
+        templates={
+            Role.CLINICIAN: "consultations/email/rescheduled_staff.html",
+            Role.CLIENT: "consultations/email/rescheduled_client.html",
+        },
+        confirms_time=True,
+        reports_move=True,
+        repeatable=True,
+    ),
+    Event.CANCELLED: EventMessages(
+        about=About.CALL,
+        templates={
+            Role.CLINICIAN: "consultations/email/cancelled_staff.html",
+            Role.CLIENT: "consultations/email/cancelled_client.html",
+        },
+        repeatable=True,
+    ),
+    Event.PRACTICE_CANCELLED: EventMessages(
+        about=About.CALL,
+        templates={
+            Role.CLINICIAN: "consultations/email/practice_cancelled_staff.html",
+            Role.CLIENT: "consultations/email/practice_cancelled_client.html",
+        },
+        repeatable=True,
+    ),
+    Event.PRACTICE_MOVED: EventMessages(
+        about=About.CALL,
+        templates={
+            Role.CLINICIAN: "consultations/email/practice_moved_staff.html",
+            # When the practice gives the call to someone else, the clinician who had it hears too.
+            Role.PREVIOUS_CLINICIAN: "consultations/email/practice_moved_staff.html",
+            Role.CLIENT: "consultations/email/practice_moved_client.html",
+        },
+        confirms_time=True,
+        reports_move=True,
+        repeatable=True,
+    ),
+    Event.REMINDER: EventMessages(
+        about=About.CALL,
+        templates={Role.CLIENT: "consultations/email/reminder_client.html"},
+        only_before_call=True,
+    ),
+    # Recorded by services.digest_record, for each clinician with calls the next day.
+    Event.DIGEST: EventMessages(
+        about=About.DAY,
+        templates={Role.CLINICIAN: "consultations/email/digest_staff.html"},
+    ),
+    # Recorded by services.privacy_request_alert_record, when someone uses the privacy request form.
+    Event.PRIVACY_REQUEST: EventMessages(
+        about=About.PRIVACY_REQUEST,
+        templates={Role.FRONT_DESK: "consultations/email/privacy_request_staff.html"},
+    ),
 }
 
-# Client messages that describe a time which is no longer true once the call is cancelled.
-STALE_WHEN_CANCELLED = {Event.BOOKED, Event.RESCHEDULED, Event.PRACTICE_MOVED, Event.REMINDER}
 
-# Events that tell the client which time their call is at.
-CLIENT_CONFIRMATIONS = (Event.BOOKED, Event.RESCHEDULED, Event.PRACTICE_MOVED)
+def event_messages(event):
+    """The catalogue's entry for an event (a `Notification.Event` or its stored value)."""
+    return EVENTS[Event(event)]
+
+
+# Client messages that tell the client when their call is (see EventMessages.confirms_time).
+CLIENT_CONFIRMATIONS = [event for event, messages in EVENTS.items() if messages.confirms_time]
 
 # What a failed delivery looks like: the mail server refused, or could not be reached.
 DELIVERY_ERRORS = (smtplib.SMTPException, OSError)

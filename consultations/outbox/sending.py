@@ -10,13 +10,7 @@ from django.utils import timezone
 
 from consultations.models import Consultation, Notification
 from consultations.outbox.emails import notification_message
-from consultations.outbox.events import (
-    CLIENT_CONFIRMATIONS,
-    DELIVERY_ERRORS,
-    STALE_WHEN_CANCELLED,
-    Event,
-    Role,
-)
+from consultations.outbox.events import DELIVERY_ERRORS, About, Role, event_messages
 
 log = logging.getLogger(__name__)
 
@@ -36,22 +30,24 @@ def _backoff_seconds(attempts):
 def _still_wanted(notification, now):
     """False for a message that would now say something untrue or reach someone whose details were erased."""
     consultation = notification.consultation
-    if notification.event == Event.DIGEST:
+    messages = event_messages(notification.event)
+    if messages.about == About.DAY:
         return True
-    if notification.event == Event.PRIVACY_REQUEST:
+    if messages.about == About.PRIVACY_REQUEST:
         return notification.privacy_request_id is not None
     if consultation is None:
         return False
     if notification.recipient_role == Role.CLIENT:
         if consultation.erased_at or not consultation.email:
             return False
+        # A reminder's own rule (below) covers it once the call is cancelled.
         cancelled = consultation.status == Consultation.Status.CANCELLED
-        if cancelled and notification.event in STALE_WHEN_CANCELLED:
+        if cancelled and messages.confirms_time:
             return False
         # Moved again since this was written: the newer message (and its calendar file) has the right time.
-        if notification.event in CLIENT_CONFIRMATIONS and consultation.starts_at != notification.call_starts_at:
+        if messages.confirms_time and consultation.starts_at != notification.call_starts_at:
             return False
-    if notification.event == Event.REMINDER:
+    if messages.only_before_call:
         return (
             consultation.status != Consultation.Status.CANCELLED
             and consultation.starts_at == notification.call_starts_at

@@ -18,7 +18,7 @@ from kombu.exceptions import OperationalError as BrokerConnectionError
 
 from clinicians.models import Clinician
 from consultations.models import Consultation, ConsultationSettings, Notification
-from consultations.outbox.events import CLIENT_CONFIRMATIONS, RECIPIENTS, Event, Role
+from consultations.outbox.events import CLIENT_CONFIRMATIONS, About, Event, Role, event_messages
 from consultations.outbox.tasks import send_notification
 from consultations.timefmt import day_bounds
 from thrive.models import SiteSettings
@@ -82,7 +82,7 @@ def _dedupe_key(consultation, event, role, clinician):
     """
     when = consultation.starts_at.isoformat() if consultation.starts_at else "-"
     who = f"{role}:{clinician.pk}" if clinician else role
-    if event in (Event.BOOKED, Event.CALLBACK_REQUESTED, Event.REMINDER):
+    if not event_messages(event).repeatable:
         return f"{event}:{consultation.pk}:{who}:{when}"
     changed = (consultation.updated_at or timezone.now()).isoformat()
     return f"{event}:{consultation.pk}:{who}:{when}:{changed}"
@@ -95,12 +95,15 @@ def notifications_record(*, consultation, event):
     was already written for the same change (a repeated call) is not written twice.
     """
     event = Event(event)
+    messages = event_messages(event)
+    if messages.about != About.CALL:
+        raise ValueError(f"{event} is not about one call: record it with its own function")
     # What the call was before this change, read before this change's rows exist.
-    moved = event in (Event.RESCHEDULED, Event.PRACTICE_MOVED)
+    moved = messages.reports_move
     previous_starts_at = _previous_starts_at(consultation) if moved else None
     previous_clinician = _previous_clinician(consultation) if moved else None
     rows = []
-    for role in RECIPIENTS[event]:
+    for role in messages.roles:
         recipient = _recipient(consultation, role, previous_clinician)
         if recipient is None:
             continue

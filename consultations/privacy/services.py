@@ -23,7 +23,6 @@ from django.utils import timezone
 
 from consultations.booking.services import NotChangeable, consultation_cancel
 from consultations.models import Consultation, ConsultationSettings, Notification, PrivacyRequest
-from consultations.outbox.events import Event, Role
 from consultations.outbox.services import privacy_request_alert_record
 
 log = logging.getLogger(__name__)
@@ -94,7 +93,7 @@ def consultation_personal_data(*, consultation):
     ]
     messages = [
         {
-            "event": _event_label(notification.event),
+            "event": notification.get_event_display(),
             "to": notification.to_email,
             "status": notification.get_status_display(),
             "created": _local(notification.created_at),
@@ -152,15 +151,8 @@ def _local(moment):
     return timezone.localtime(moment).strftime("%A %-d %B %Y, %-I:%M %p %Z") if moment else ""
 
 
-def _event_label(event):
-    try:
-        return Event(event).label
-    except ValueError:
-        return event
-
-
 def _client_notifications(consultation):
-    condition = Q(recipient_role=Role.CLIENT)
+    condition = Q(recipient_role=Notification.Role.CLIENT)
     if consultation.email:
         condition |= Q(to_email__iexact=consultation.email)
     return condition

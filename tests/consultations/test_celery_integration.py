@@ -26,7 +26,6 @@ from django.utils import timezone
 
 from consultations.booking.services import consultation_book
 from consultations.models import Consultation, Notification
-from consultations.outbox.events import Event
 from consultations.outbox.services import notifications_record, notifications_requeue_stale
 from consultations.outbox.tasks import send_notification
 from tests.consultations.factories import ClinicianFactory, ConsultationHoursFactory, ConsultationSettingsFactory
@@ -325,7 +324,7 @@ def test_the_same_task_delivered_twice_sends_once(worker_factory, mailbox, pract
             phone="+12065550142",
             state_of_residence="WA",
         )
-        rows = notifications_record(consultation=consultation, event=Event.BOOKED)
+        rows = notifications_record(consultation=consultation, event=Notification.Event.BOOKED)
 
     with worker_factory():
         duplicates = [send_notification.delay(row.pk).id for row in rows for _ in range(2)]
@@ -350,7 +349,7 @@ def test_two_workers_racing_for_one_message_send_it_once(worker_factory, mailbox
             phone="+12065550142",
             state_of_residence="WA",
         )
-        [row, _] = notifications_record(consultation=consultation, event=Event.BOOKED)
+        [row, _] = notifications_record(consultation=consultation, event=Notification.Event.BOOKED)
     Notification.objects.exclude(pk=row.pk).update(status=Notification.Status.SENT)
 
     with worker_factory(pool="threads", concurrency=2):

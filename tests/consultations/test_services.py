@@ -16,8 +16,7 @@ from consultations.booking.services import (
     consultation_reschedule,
     consultations_status_set,
 )
-from consultations.models import Consultation
-from consultations.outbox.events import Event
+from consultations.models import Consultation, Notification
 from tests.consultations.factories import ClinicianFactory, ConsultationFactory, ConsultationHoursFactory, pt
 from tests.pages.factories import PageFactory
 
@@ -75,7 +74,7 @@ def test_booking_saves_the_call_with_consent_and_reports_it(recorded):
     assert booked.consented_at == pt(2026, 3, 1, 8, 0)
     assert booked.consent_policy_version == datetime.datetime.now(tz=PT).date().isoformat()
     assert str(booked.phone) == "+12065550123"
-    assert recorded == [(booked.reference, Event.BOOKED)]
+    assert recorded == [(booked.reference, Notification.Event.BOOKED)]
 
 
 def test_first_available_goes_to_the_clinician_with_fewest_upcoming_calls(recorded):
@@ -176,7 +175,7 @@ def test_callback_request_is_saved_without_a_time(recorded):
     assert request.status == Status.NEW
     assert request.clinician == clinician
     assert request.consented_at is not None
-    assert recorded == [(request.reference, Event.CALLBACK_REQUESTED)]
+    assert recorded == [(request.reference, Notification.Event.CALLBACK_REQUESTED)]
     assert callback_request_create(consultation=unsaved(), form_token="cb").pk == request.pk
 
 
@@ -189,7 +188,7 @@ def test_client_cancel_frees_the_slot_and_cannot_be_repeated(recorded):
     assert booked.cancelled_at is not None
     with pytest.raises(NotChangeable):
         consultation_cancel(consultation=booked)
-    assert recorded[-1] == (booked.reference, Event.CANCELLED)
+    assert recorded[-1] == (booked.reference, Notification.Event.CANCELLED)
     assert consultation_book(consultation=unsaved(phone="+12065550100", email=""), starts_at=pt(2026, 3, 2, 10, 0))
 
 
@@ -204,7 +203,7 @@ def test_client_cannot_cancel_once_the_call_has_started(recorded):
 def test_practice_cancel_reports_a_practice_cancellation(recorded):
     booked = ConsultationFactory(starts_at=pt(2026, 3, 2, 10, 0), status=Status.CALLED)
     consultation_cancel(consultation=booked, by_practice=True)
-    assert recorded == [(booked.reference, Event.PRACTICE_CANCELLED)]
+    assert recorded == [(booked.reference, Notification.Event.PRACTICE_CANCELLED)]
 
 
 def test_reschedule_takes_the_new_time_and_releases_the_old_one(recorded):
@@ -213,7 +212,7 @@ def test_reschedule_takes_the_new_time_and_releases_the_old_one(recorded):
     booked = consultation_book(consultation=unsaved(), starts_at=pt(2026, 3, 2, 10, 0))
     consultation_reschedule(consultation=booked, starts_at=pt(2026, 3, 9, 10, 30), expected_starts_at=booked.starts_at)
     assert booked.starts_at == pt(2026, 3, 9, 10, 30)
-    assert recorded[-1] == (booked.reference, Event.RESCHEDULED)
+    assert recorded[-1] == (booked.reference, Notification.Event.RESCHEDULED)
     # The old time is open for someone else right away.
     other = consultation_book(consultation=unsaved(phone="+12065550100", email=""), starts_at=pt(2026, 3, 2, 10, 0))
     assert other.clinician == clinician
@@ -263,7 +262,7 @@ def test_practice_can_reassign_a_call_to_a_free_colleague(recorded):
         consultation=booked, clinician=second, starts_at=booked.starts_at, expected_starts_at=booked.starts_at
     )
     assert booked.clinician == second
-    assert recorded == [(booked.reference, Event.PRACTICE_MOVED)]
+    assert recorded == [(booked.reference, Notification.Event.PRACTICE_MOVED)]
 
 
 def test_practice_cannot_reassign_to_a_colleague_who_is_busy_then(recorded):

@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from consultations import tasks
 from consultations.models import Consultation, ConsultationSettings, Notification
-from consultations.outbox.events import Event, Role
 from consultations.outbox.sending import notification_send
 from consultations.outbox.services import notifications_record
 from tests.clinicians.factories import clinician_user, front_desk_user
@@ -106,7 +105,7 @@ def test_a_reminder_waiting_to_send_when_the_call_is_cancelled_is_not_sent():
     consultation = book_at(pt(2026, 3, 1, 9, 0), starts_at=CALL, email="river@example.com")
     with time_machine.travel(CALL - datetime.timedelta(hours=20), tick=False):
         with transaction.atomic():  # written, but (with no commit callbacks in this test) not yet sent
-            [reminder] = notifications_record(consultation=consultation, event=Event.REMINDER)
+            [reminder] = notifications_record(consultation=consultation, event=Notification.Event.REMINDER)
         Consultation.objects.filter(pk=consultation.pk).update(status=Consultation.Status.CANCELLED)
 
         result = notification_send(notification_id=reminder.pk)
@@ -127,7 +126,7 @@ def test_a_call_moved_inside_the_window_gets_no_extra_reminder_but_a_call_moved_
         Consultation.objects.filter(pk=consultation.pk).update(starts_at=later)
         consultation.refresh_from_db()
         with transaction.atomic():
-            notifications_record(consultation=consultation, event=Event.PRACTICE_MOVED)
+            notifications_record(consultation=consultation, event=Notification.Event.PRACTICE_MOVED)
     run_reminders_at(later - datetime.timedelta(hours=23))
     assert len(reminders()) == 2
 
@@ -137,7 +136,7 @@ def test_a_call_moved_inside_the_window_gets_no_extra_reminder_but_a_call_moved_
         Consultation.objects.filter(pk=consultation.pk).update(starts_at=latest)
         consultation.refresh_from_db()
         with transaction.atomic():
-            notifications_record(consultation=consultation, event=Event.PRACTICE_MOVED)
+            notifications_record(consultation=consultation, event=Notification.Event.PRACTICE_MOVED)
     assert run_reminders_at(latest - datetime.timedelta(hours=10)) == 0
     assert len(reminders()) == 2
 
@@ -194,15 +193,15 @@ def test_the_sweeper_sends_messages_left_waiting_and_nothing_else(run):
     now = pt(2026, 3, 2, 9, 0)
     with time_machine.travel(now, tick=False):
         with transaction.atomic():  # written without the commit callbacks running: as if the broker was down
-            rows = notifications_record(consultation=consultation, event=Event.BOOKED)
+            rows = notifications_record(consultation=consultation, event=Notification.Event.BOOKED)
         by_role = {row.recipient_role: row for row in rows}
-        Notification.objects.filter(pk=by_role[Role.CLINICIAN].pk).update(
+        Notification.objects.filter(pk=by_role[Notification.Role.CLINICIAN].pk).update(
             next_attempt_at=now - datetime.timedelta(minutes=10)
         )
-        Notification.objects.filter(pk=by_role[Role.FRONT_DESK].pk).update(
+        Notification.objects.filter(pk=by_role[Notification.Role.FRONT_DESK].pk).update(
             next_attempt_at=now - datetime.timedelta(minutes=10), status=Notification.Status.FAILED
         )
-        Notification.objects.filter(pk=by_role[Role.CLIENT].pk).update(
+        Notification.objects.filter(pk=by_role[Notification.Role.CLIENT].pk).update(
             next_attempt_at=now - datetime.timedelta(minutes=1)
         )
 
@@ -211,9 +210,9 @@ def test_the_sweeper_sends_messages_left_waiting_and_nothing_else(run):
     assert [m.to for m in mail.outbox] == [[consultation.clinician.alert_email]]
     statuses = dict(Notification.objects.values_list("recipient_role", "status"))
     assert statuses == {
-        Role.CLINICIAN: Notification.Status.SENT,
-        Role.FRONT_DESK: Notification.Status.FAILED,
-        Role.CLIENT: Notification.Status.PENDING,
+        Notification.Role.CLINICIAN: Notification.Status.SENT,
+        Notification.Role.FRONT_DESK: Notification.Status.FAILED,
+        Notification.Role.CLIENT: Notification.Status.PENDING,
     }
 
 
@@ -222,7 +221,7 @@ def test_a_message_waiting_for_its_retry_is_left_to_it(settings, run):
     now = pt(2026, 3, 2, 9, 0)
     with time_machine.travel(now, tick=False):
         with transaction.atomic():
-            [row, other] = notifications_record(consultation=consultation, event=Event.BOOKED)
+            [row, other] = notifications_record(consultation=consultation, event=Notification.Event.BOOKED)
         # Written an hour ago, but its next try (the longest wait) is due in 10 minutes: not stale.
         Notification.objects.filter(pk=row.pk).update(next_attempt_at=now + datetime.timedelta(minutes=10))
         Notification.objects.filter(pk=other.pk).update(next_attempt_at=now - datetime.timedelta(hours=1))
@@ -267,11 +266,14 @@ def test_tasks_survive_a_dying_worker_and_retries_fit_inside_the_visibility_time
 def failed_and_sent():
     consultation = ConsultationFactory(email="river@example.com")
     with transaction.atomic():
-        rows = {row.recipient_role: row for row in notifications_record(consultation=consultation, event=Event.BOOKED)}
-    Notification.objects.filter(pk=rows[Role.CLIENT].pk).update(
+        rows = {
+            row.recipient_role: row
+            for row in notifications_record(consultation=consultation, event=Notification.Event.BOOKED)
+        }
+    Notification.objects.filter(pk=rows[Notification.Role.CLIENT].pk).update(
         status=Notification.Status.FAILED, attempts=6, last_error="SMTPDataError: (451, 'Mailbox busy')"
     )
-    Notification.objects.filter(pk=rows[Role.CLINICIAN].pk).update(status=Notification.Status.SENT)
+    Notification.objects.filter(pk=rows[Notification.Role.CLINICIAN].pk).update(status=Notification.Status.SENT)
     return rows
 
 
@@ -284,14 +286,14 @@ def test_the_front_desk_sees_failed_messages_with_their_error(client, failed_and
     page = response.content.decode()
     assert "Mailbox busy" in page
     assert "river@example.com" in page
-    assert failed_and_sent[Role.FRONT_DESK].to_email not in page
+    assert failed_and_sent[Notification.Role.FRONT_DESK].to_email not in page
 
 
 def test_resending_from_the_admin_sends_failed_messages_once_and_never_resends_sent_ones(
     client, failed_and_sent, django_capture_on_commit_callbacks
 ):
     client.force_login(front_desk_user())
-    selected = [failed_and_sent[Role.CLIENT].pk, failed_and_sent[Role.CLINICIAN].pk]
+    selected = [failed_and_sent[Notification.Role.CLIENT].pk, failed_and_sent[Notification.Role.CLINICIAN].pk]
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -302,7 +304,7 @@ def test_resending_from_the_admin_sends_failed_messages_once_and_never_resends_s
 
     assert response.status_code == 200
     assert [m.to for m in mail.outbox] == [["river@example.com"]]
-    resent = Notification.objects.get(pk=failed_and_sent[Role.CLIENT].pk)
+    resent = Notification.objects.get(pk=failed_and_sent[Notification.Role.CLIENT].pk)
     assert resent.status == Notification.Status.SENT
     assert resent.attempts == 1
     assert "already been sent" in response.content.decode()
@@ -318,7 +320,7 @@ def test_clinicians_cannot_open_the_outbox(client, failed_and_sent):
 
 def test_each_consultation_shows_its_emails_and_their_state(client, failed_and_sent):
     client.force_login(front_desk_user())
-    consultation = failed_and_sent[Role.CLIENT].consultation
+    consultation = failed_and_sent[Notification.Role.CLIENT].consultation
 
     response = client.get(reverse("admin:consultations_consultation_change", args=[consultation.pk]))
 

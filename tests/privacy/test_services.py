@@ -6,7 +6,6 @@ from auditlog.models import LogEntry
 from django.conf import settings
 
 from consultations.models import Consultation, ConsultationSettings, Notification, PrivacyRequest
-from consultations.outbox.events import Event, Role
 from consultations.privacy.services import (
     ANONYMOUS_FIELDS,
     ERASED_VALUES,
@@ -26,10 +25,12 @@ pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 6, 1, 17, 0, tzinfo=datetime.UTC)
 
 
-def notification(consultation, *, role=Role.CLIENT, to_email=None, status=Notification.Status.SENT, key=""):
+def notification(
+    consultation, *, role=Notification.Role.CLIENT, to_email=None, status=Notification.Status.SENT, key=""
+):
     return Notification.objects.create(
         consultation=consultation,
-        event=Event.BOOKED,
+        event=Notification.Event.BOOKED,
         recipient_role=role,
         to_email=to_email or consultation.email,
         status=status,
@@ -104,7 +105,7 @@ def test_erasure_removes_addresses_and_errors_from_the_outbox_and_drops_unsent_c
     consultation = ConsultationFactory(starts_at=NOW - datetime.timedelta(days=3))
     sent = notification(consultation, key="sent")
     waiting = notification(consultation, status=Notification.Status.PENDING, key="waiting")
-    clinician_alert = notification(consultation, role=Role.CLINICIAN, to_email="dr@thrive.example")
+    clinician_alert = notification(consultation, role=Notification.Role.CLINICIAN, to_email="dr@thrive.example")
     with time_machine.travel(NOW, tick=False):
         consultation_erase_personal_data(consultation=consultation, reason=Reason.CLIENT_REQUEST)
     sent.refresh_from_db()
@@ -137,7 +138,7 @@ def test_erasing_an_upcoming_call_cancels_it_and_tells_the_clinician_only():
     assert consultation.status == Consultation.Status.CANCELLED
     assert consultation.cancelled_at == NOW
     roles = set(Notification.objects.filter(consultation=consultation).values_list("recipient_role", flat=True))
-    assert roles == {Role.CLINICIAN}
+    assert roles == {Notification.Role.CLINICIAN}
 
 
 def test_erasing_twice_changes_nothing_more():
@@ -311,7 +312,6 @@ def test_the_request_alert_waits_in_the_outbox_when_the_broker_is_down(
 
     from kombu.exceptions import OperationalError as BrokerDown
 
-    from consultations.outbox.events import Event
     from consultations.outbox.tasks import send_notification
 
     with (
@@ -321,7 +321,7 @@ def test_the_request_alert_waits_in_the_outbox_when_the_broker_is_down(
         request = privacy_request_create(kind=PrivacyRequest.Kind.ACCESS, full_name="Sam Lee", email="s@example.com")
 
     alert = Notification.objects.get(privacy_request=request)
-    assert alert.event == Event.PRIVACY_REQUEST
+    assert alert.event == Notification.Event.PRIVACY_REQUEST
     assert alert.status == Notification.Status.PENDING
     assert alert.to_email == site_settings.front_desk_email
 
