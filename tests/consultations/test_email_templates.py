@@ -10,8 +10,8 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 
-from consultations.outbox import emails, events
 from consultations.models import Notification, PrivacyRequest
+from consultations.outbox import emails, events
 from consultations.outbox.events import EVENTS
 from consultations.outbox.services import digest_record, notifications_record
 from consultations.privacy.services import privacy_request_create
