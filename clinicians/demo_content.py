@@ -8,7 +8,8 @@ CLINICIANS = [
         "slug": "maricor-coquia",
         "full_name": "Maricor Coquia",
         "credentials": "LMHC",
-        "short_bio": "Mari is the newest member of our team, and has openings for individual and couples therapy.",
+        "short_bio": "Mari is the newest member of our team. She offers Interpersonal Process Therapy to individuals "
+        "and couples.",
         "full_bio": "Mari (Maricor) Coquia, LMHC, is the newest member of Thrive for the People. She offers "
         "Interpersonal Process Therapy to individuals and to couples, and she has openings now.\n\n"
         "A free 15-minute phone call is an easy way to see whether you'd like to work with her.",
