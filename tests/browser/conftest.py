@@ -113,7 +113,7 @@ def demo_content(transactional_db):
 @pytest.fixture
 def staff_groups(transactional_db):
     """The Front desk and Clinicians groups, which a data migration makes and a live-server test's flush removes."""
-    staff_groups_migration = importlib.import_module("clinicians.migrations.0003_staff_groups")
+    staff_groups_migration = importlib.import_module("staff.migrations.0001_staff_groups")
     for name, spec in staff_groups_migration.GROUPS.items():
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set(
