@@ -56,8 +56,8 @@ PAGES = [
                 "linked. Conflict, loss, loneliness or a big change in your role can bring on low mood or "
                 "anxiety, and low mood in turn makes relationships harder.\n\n"
                 "IPT grew out of the interpersonal school of psychology. It was first studied in 1969 as a "
-                "treatment for major depression, and was developed by Gerald L. Klerman, M.D., and Myrna M. "
-                "Weissman, Ph.D.",
+                "treatment for major depression. Its developers were Myrna M. Weissman, Ph.D., and Gerald L. "
+                "Klerman, M.D.",
             ),
             (
                 "What you work on",
