@@ -5,6 +5,7 @@ guessed from a sequential id or forged without the site's secret key.
 """
 
 from django.core import signing
+from django.http import Http404
 from django.urls import reverse
 
 from consultations.models import Consultation
@@ -30,3 +31,11 @@ def consultation_from_token(token, queryset=None):
         return None
     queryset = queryset if queryset is not None else Consultation.objects.select_related("clinician")
     return queryset.filter(pk=pk, reference=reference).first()
+
+
+def consultation_from_token_or_404(token):
+    """The booking a private link names; Http404 when the link is tampered with or the booking is gone."""
+    consultation = consultation_from_token(token)
+    if consultation is None:
+        raise Http404("No booking matches this link.")
+    return consultation

@@ -31,7 +31,11 @@ from consultations.scheduling.selectors import (
     slot_lookup,
     slots_by_day,
 )
-from consultations.tokens import consultation_from_token, consultation_token, private_page_path
+from consultations.tokens import (
+    consultation_from_token_or_404,
+    consultation_token,
+    private_page_path,
+)
 from thrive.visitor_limits import visitor_limit_count, visitor_limit_reached
 
 SESSION_TOKENS = "consultation_tokens"
@@ -162,18 +166,11 @@ def callback(request):
 # The private pages below carry a client's details: never_cache keeps them out of shared caches.
 
 
-def _consultation_or_404(token):
-    consultation = consultation_from_token(token)
-    if consultation is None:
-        raise Http404("No such booking")
-    return consultation
-
-
 @require_safe
 @never_cache
 def manage(request, token):
     """A booking's private page: its current state, the calendar file, and the ways to change it."""
-    consultation = _consultation_or_404(token)
+    consultation = consultation_from_token_or_404(token)
     can_change = consultation.client_may_change()
     context = {
         "consultation": consultation,
@@ -189,7 +186,7 @@ def manage(request, token):
 @never_cache
 def calendar_file(request, token):
     """The call as an .ics file for the visitor's calendar."""
-    consultation = _consultation_or_404(token)
+    consultation = consultation_from_token_or_404(token)
     if consultation.starts_at is None or consultation.status == Consultation.Status.CANCELLED:
         raise Http404("Nothing to add to a calendar")
     manage_link = request.build_absolute_uri(private_page_path(consultation))
@@ -204,7 +201,7 @@ def calendar_file(request, token):
 @never_cache
 def cancel(request, token):
     """Ask before cancelling; a second use of the link shows the booking as it stands."""
-    consultation = _consultation_or_404(token)
+    consultation = consultation_from_token_or_404(token)
     if not consultation.client_may_change():
         return redirect("consultations:manage", token=token)
     if request.method == "POST":
@@ -222,7 +219,7 @@ def cancel(request, token):
 @never_cache
 def reschedule(request, token):
     """Choose another open time with the same clinician; the old time is released in the same step."""
-    consultation = _consultation_or_404(token)
+    consultation = consultation_from_token_or_404(token)
     if not consultation.client_may_change() or consultation.starts_at is None or consultation.clinician is None:
         return redirect("consultations:manage", token=token)
     error = None

@@ -17,7 +17,7 @@ from consultations.privacy.services import (
     consultation_personal_data,
     privacy_request_create,
 )
-from consultations.tokens import consultation_from_token
+from consultations.tokens import consultation_from_token_or_404
 from thrive.visitor_limits import visitor_limit_count, visitor_limit_reached
 
 REQUEST_SENT_SALT = "consultations.privacy_request_sent"
@@ -30,18 +30,11 @@ def _private(response):
     return response
 
 
-def _consultation_or_404(token):
-    consultation = consultation_from_token(token)
-    if consultation is None:
-        raise Http404("No booking matches this link.")
-    return consultation
-
-
 @never_cache
 @require_safe
 def consultation_my_data(request, token):
     """Everything held about the person behind this booking."""
-    consultation = _consultation_or_404(token)
+    consultation = consultation_from_token_or_404(token)
     context = {"consultation": consultation, "token": token}
     if consultation.erased_at is None:
         context["data"] = consultation_personal_data(consultation=consultation)
@@ -52,7 +45,7 @@ def consultation_my_data(request, token):
 @require_safe
 def consultation_my_data_download(request, token):
     """The same, as a JSON file to keep."""
-    consultation = _consultation_or_404(token)
+    consultation = consultation_from_token_or_404(token)
     if consultation.erased_at is not None:
         raise Http404("These details have been erased.")
     data = consultation_personal_data(consultation=consultation)
@@ -75,7 +68,7 @@ def consultation_my_data_download(request, token):
 @require_http_methods(["GET", "HEAD", "POST"])
 def consultation_delete_data(request, token):
     """Ask, then erase the personal details of this booking at once."""
-    consultation = _consultation_or_404(token)
+    consultation = consultation_from_token_or_404(token)
     if request.method == "POST" and consultation.erased_at is None:
         consultation_erase_personal_data(consultation=consultation, reason=Reason.CLIENT_REQUEST)
         return redirect("consultations:my_data", token=token)
