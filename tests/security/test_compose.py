@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from consultations.models import ConsultationSettings
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
@@ -83,3 +85,24 @@ def test_docker_compose_config_validates():
         env={"PATH": "/usr/bin:/bin:/usr/local/bin"},
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_backup_service_dumps_the_database_and_photos_every_night(compose):
+    backup = compose["services"]["backup"]
+    # pg_dump must be at least the server's version.
+    assert backup["image"] == compose["services"]["postgres"]["image"]
+    assert backup["command"] == ["/deploy/backup-nightly.sh"]
+    assert "./deploy:/deploy:ro" in backup["volumes"]
+    assert {"media:/app/media", "backups:/backups"} <= set(backup["volumes"])
+    assert "backups" in compose["volumes"]
+    assert backup["environment"]["DATABASE_URL"] == compose["services"]["web"]["environment"]["DATABASE_URL"]
+    nightly = (BASE_DIR / "deploy" / "backup-nightly.sh").read_text()
+    assert '"$here/backup.sh"' in nightly
+
+
+def test_backups_are_kept_within_the_privacy_policys_retention_period(compose):
+    keep = compose["services"]["backup"]["environment"]["BACKUP_KEEP_DAYS"]
+    default_days = int(keep.removeprefix("${BACKUP_KEEP_DAYS:-").removesuffix("}"))
+    retention = ConsultationSettings._meta.get_field("retention_days").default
+    assert 0 < default_days < retention
+    assert f"BACKUP_KEEP_DAYS={default_days}" in (BASE_DIR / ".env.example").read_text()
