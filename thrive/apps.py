@@ -9,6 +9,7 @@ class ThriveConfig(AppConfig):
 
     def ready(self):
         # Models can be imported only once the app registry is ready.
+        from thrive import checks  # noqa: F401 - registers the system checks
         from thrive.cache import invalidate_on_change
         from thrive.models import SiteSettings
 

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 PRODUCTION = {
@@ -64,6 +66,25 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run(["check"], env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "weak_key",
+    ["x" * 50, "short-but-random-Q7f9", "django-insecure-" + "k3j4h5g6f7d8s9a0" * 3],
+    ids=["one-character", "too-short", "django-generated-insecure"],
+)
+def test_production_refuses_to_start_with_a_weak_secret_key(weak_key):
+    # migrate is what production runs before the web, the worker and beat start.
+    for command in (["check"], ["migrate", "--check"]):
+        result = run(command, {**PRODUCTION, "SECRET_KEY": weak_key})
+        assert result.returncode != 0, result.stdout + result.stderr
+        assert "thrive.E001" in result.stderr
+        assert weak_key not in result.stdout + result.stderr
+
+
+def test_a_weak_secret_key_is_fine_for_development():
+    result = run(["check"], {**PRODUCTION, "DJANGO_DEBUG": "1", "SECRET_KEY": "x" * 50})
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_production_defaults_are_secure():
