@@ -1,9 +1,13 @@
+import time
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.shortcuts import redirect
 from django.urls import reverse
+
+# When this session's staff member signed in (seconds since the epoch), for the absolute limit.
+SIGNED_IN_AT = "staff_signed_in_at"
 
 
 def two_factor_required(user):
@@ -17,22 +21,36 @@ def two_factor_required(user):
 
 
 class StaffSecurityMiddleware:
-    """For signed-in staff: end the session after inactivity, and ask for the second factor before anything else."""
+    """For signed-in staff: end the session after inactivity or after a working day whatever happens,
+    and ask for the second factor before anything else."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if self._is_staff(request):
-            # A sliding expiry: every request restarts the idle clock.
-            request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+            if self._seconds_left(request) <= 0:
+                # Past the absolute limit, however active: a stolen session cookie stops working too.
+                logout(request)
+                return redirect(f"{reverse('admin:login')}?{urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})}")
+            self._set_expiry(request)
             if two_factor_required(request.user) and not self._always_allowed(request.path):
                 return redirect(f"{reverse('two_factor')}?{urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})}")
         response = self.get_response(request)
         if self._is_staff(request):
             # The sign-in request itself: the user was anonymous when it arrived.
-            request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+            self._set_expiry(request)
         return response
+
+    @staticmethod
+    def _seconds_left(request):
+        """Seconds until the absolute limit; the clock starts at the first staff request of the session."""
+        signed_in_at = request.session.setdefault(SIGNED_IN_AT, int(time.time()))
+        return signed_in_at + settings.STAFF_SESSION_MAX_SECONDS - time.time()
+
+    def _set_expiry(self, request):
+        # A sliding expiry: every request restarts the idle clock, never past the absolute limit.
+        request.session.set_expiry(max(1, int(min(settings.STAFF_SESSION_IDLE_SECONDS, self._seconds_left(request)))))
 
     @staticmethod
     def _is_staff(request):

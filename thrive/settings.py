@@ -311,6 +311,8 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 LOGIN_URL = "admin:login"
 # A signed-in staff member who does nothing for this long must sign in again.
 STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_MINUTES", default=30) * 60
+# However active, a staff session ends this long after signing in: a copied session cookie stops working.
+STAFF_SESSION_MAX_SECONDS = env.int("STAFF_SESSION_MAX_HOURS", default=12) * 60 * 60
 # A six-digit code from an authenticator app, on top of the password, for every staff account.
 # On unless DEBUG; tests turn it off except where they check it.
 REQUIRE_STAFF_2FA = env.bool("REQUIRE_STAFF_2FA", default=not DEBUG)
