@@ -16,11 +16,14 @@ CARD_SIZE = 192
 # A 5 MB file can still unpack into an enormous bitmap; refuse before decoding it.
 MAX_PIXELS = 40_000_000
 JPEG_QUALITY = 85
+# Only what phones and cameras produce. Pillow is never even asked to try another decoder: some (EPS,
+# through Ghostscript) run outside Python, and none of them is a photo worth putting on the site.
+PHOTO_FORMATS = ("JPEG", "PNG", "WEBP")
 PHOTO_NOT_AN_IMAGE = "This file isn't a photo we can use. Please upload a JPEG, PNG or WebP image."
 
 
 def validate_photo_upload(photo):
-    """Refuse files over 5 MB or that aren't images, with a message the front desk can act on."""
+    """Refuse files over 5 MB or that aren't JPEG, PNG or WebP images, with a message the front desk can act on."""
     if getattr(photo, "_committed", False):
         return  # already stored (and processed) on an earlier save
     size = getattr(photo, "size", 0) or 0
@@ -33,7 +36,7 @@ def validate_photo_upload(photo):
         )
     try:
         photo.seek(0)
-        with Image.open(photo) as image:
+        with Image.open(photo, formats=PHOTO_FORMATS) as image:
             width, height = image.size
     except Exception:  # noqa: BLE001 - anything Pillow cannot read is "not a photo" to the person uploading
         raise ValidationError(PHOTO_NOT_AN_IMAGE, code="photo_invalid") from None
@@ -69,7 +72,7 @@ def _jpeg(image):
 def photo_renditions(*, upload, name_stem):
     """Return (profile, card) JPEG files cut from an uploaded photo."""
     upload.seek(0)
-    with Image.open(upload) as original:
+    with Image.open(upload, formats=PHOTO_FORMATS) as original:
         width, height = original.size
         if width * height > MAX_PIXELS:
             raise ValidationError("This photo is too large to process. Please choose a smaller one.")

@@ -250,3 +250,23 @@ def test_admin_upload_is_stored_resized(client, mari, settings, tmp_path):
     mari.refresh_from_db()
     assert (mari.photo_width, mari.photo_height) == (640, 640)
     assert mari.photo_card.name.endswith("-card.jpg")
+
+
+@pytest.mark.parametrize(
+    ("image_format", "name"),
+    [("EPS", "me.eps"), ("GIF", "me.gif"), ("BMP", "me.bmp"), ("TIFF", "me.tiff")],
+)
+def test_admin_refuses_image_formats_other_than_jpeg_png_and_webp(client, mari, settings, tmp_path, image_format, name):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(front_desk_user())
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), "teal").save(buffer, format=image_format)
+    upload = SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+    response = client.post(admin_url("change", mari.pk), {**form_data(mari), "photo": upload})
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["photo"]
+    assert errors == ["This file isn't a photo we can use. Please upload a JPEG, PNG or WebP image."]
+    mari.refresh_from_db()
+    assert not mari.photo
