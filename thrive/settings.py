@@ -174,6 +174,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consultations.tasks.erase_expired_personal_data",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Staff sign-in records are kept SIGNIN_RECORD_RETENTION_DAYS (staff/services.py).
+    "purge-old-signin-records": {
+        "task": "staff.tasks.purge_old_signin_records",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 
 # Notifications: how often and how long a message is retried before it shows as failed.
@@ -326,6 +331,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "staff.backends.axes_client_address"
 AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
 AXES_SENSITIVE_PARAMETERS = ["username", "password"]
+# Sign-in records (who signed in, from which address and browser) are deleted by beat after this many days.
+SIGNIN_RECORD_RETENTION_DAYS = env.int("SIGNIN_RECORD_RETENTION_DAYS", default=90)
 # django-auditlog: who changed what, with the client's personal details masked (see staff/audit.py).
 AUDITLOG_MASK_CALLABLE = "staff.audit.mask_personal_value"
 AUDITLOG_DISABLE_REMOTE_ADDR = True
