@@ -8,6 +8,7 @@ from tests.clinicians.factories import ClinicianFactory
 from tests.consultations.factories import ConsultationHoursFactory
 from tests.html_checker import vnu  # noqa: F401 - the Nu HTML Checker fixture, for every test module
 from tests.thrive.factories import SiteSettingsFactory
+from thrive.cache import page_cache_clear
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -30,10 +31,12 @@ def _staff_two_factor_off():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache, so cached pages never leak between tests."""
+    """Each test starts with an empty cache, so cached pages never leak between tests (nor this process's copies)."""
     cache.clear()
+    page_cache_clear()
     yield
     cache.clear()
+    page_cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,11 @@
 Every cached thing is keyed by a "content generation" number; saving anything
 a visitor sees (content, clinicians, open consultation times) bumps the number,
 so a change shows at once and stale entries simply expire.
+
+Each process keeps its own copy of the generation for CONTENT_GENERATION_LOCAL_SECONDS
+(a second), and the pages it served most recently under it, so that a cached page costs
+no round trip to Redis at all. A change made in this process shows on its next request;
+one made in another process shows here within that second.
 """
 
 import logging
@@ -17,21 +22,47 @@ from django.utils import timezone
 log = logging.getLogger(__name__)
 
 GENERATION_KEY = "content:generation"
+# Pages this process keeps beside Redis; past this many it starts afresh (a site has a few dozen pages).
+LOCAL_PAGES_MAX = 500
+
+# The clock the in-process copies age by; tests move it forward instead of sleeping.
+clock = time.monotonic
+
+# (generation, trusted until clock()); a tuple so threads swap it whole.
+_local_generation = (None, 0.0)
+# Page entries by their full versioned key: a new generation or day makes a new key.
+local_pages = {}
+
+
+def _remember_generation(generation):
+    global _local_generation  # noqa: PLW0603 - one value per process, swapped whole
+    _local_generation = (generation, clock() + settings.CONTENT_GENERATION_LOCAL_SECONDS)
 
 
 def content_generation():
-    # Start from the clock, not 1, so that a lost counter never comes back to a
-    # number that stale entries were stored under.
-    cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-    return cache.get(GENERATION_KEY) or 0
+    generation, trusted_until = _local_generation
+    if generation is not None and clock() < trusted_until:
+        return generation
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        # Start from the clock, not 1, so that a lost counter never comes back to a
+        # number that stale entries were stored under.
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        generation = cache.get(GENERATION_KEY) or 0
+    _remember_generation(generation)
+    return generation
 
 
 def _bump():
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+        try:
+            _remember_generation(cache.incr(GENERATION_KEY))
+        except ValueError:
+            generation = time.time_ns()
+            cache.set(GENERATION_KEY, generation, timeout=None)
+            _remember_generation(generation)
     except Exception:  # noqa: BLE001 - a cache outage must never stop a booking or an edit being saved
+        forget_local_copies()
         log.warning("cache unavailable; cached pages may show the old version until they expire")
 
 
@@ -41,6 +72,19 @@ def bump_content_generation(**kwargs):
     # Again after the commit: a page built between the first bump and the commit saw the old
     # data, and must not outlive it.
     transaction.on_commit(_bump)
+
+
+def forget_local_copies():
+    """Drop this process's copies of the generation and of pages; the next request asks Redis."""
+    global _local_generation  # noqa: PLW0603
+    _local_generation = (None, 0.0)
+    local_pages.clear()
+
+
+def page_cache_clear():
+    """Rebuild every cached page and fragment: here at once, in other processes within the local second."""
+    forget_local_copies()
+    _bump()
 
 
 def invalidate_on_change(*models):
@@ -70,3 +114,28 @@ def get_or_build(name, build, timeout=None):
         except Exception:  # noqa: BLE001
             log.warning("cache unavailable; could not store %s", name)
     return value
+
+
+def page_get(key):
+    """A whole page stored under key: from this process if it has it, else from Redis (then kept here)."""
+    entry = local_pages.get(key)
+    if entry is None:
+        entry = cache.get(key)
+        if entry is None:
+            return None
+        _keep_locally(key, entry)
+    if entry["expires"] <= time.time():
+        local_pages.pop(key, None)
+        return None
+    return entry
+
+
+def page_set(key, entry):
+    _keep_locally(key, entry)
+    cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+
+
+def _keep_locally(key, entry):
+    if len(local_pages) >= LOCAL_PAGES_MAX:
+        local_pages.clear()
+    local_pages[key] = entry

@@ -57,16 +57,17 @@ INSTALLED_APPS = [
     "demo",
 ]
 
-# Order matters. Security, static files and the headers that every response
-# carries come first; the page cache sits right after them so that a cached
-# content page is answered before the session, CSRF and auth machinery runs.
+# Order matters. The page cache comes first: it checks the host, then answers a cached page
+# with the headers the middleware below had set when the page was stored, so a hit runs none
+# of them. Security, static files and the headers every response carries come next, before
+# the session, CSRF and auth machinery.
 MIDDLEWARE = [
+    "thrive.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "thrive.headers.PermissionsPolicyMiddleware",
-    "thrive.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -364,6 +365,9 @@ ADMIN_URL = env("ADMIN_URL", default="admin/")
 
 # How long a cached page lives at most; saving content invalidates it at once.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 * 60)
+# How long each process trusts its own copy of the content generation (and so its copies of pages)
+# before asking Redis again: a change saved in another process shows here within this time.
+CONTENT_GENERATION_LOCAL_SECONDS = env.float("CONTENT_GENERATION_LOCAL_SECONDS", default=1.0)
 
 # Logs go to stdout: one JSON object a line in production, plain text in development. No request
 # bodies, form contents or cookies are ever logged (see thrive/logging.py).

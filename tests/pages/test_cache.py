@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 from tests.pages.factories import AnnouncementFactory, PageFactory, SectionFactory
+from thrive.cache import page_cache_clear
 from thrive.models import SiteSettings
 
 pytestmark = pytest.mark.django_db
@@ -124,10 +125,12 @@ def test_home_page_queries_do_not_grow_with_the_clinicians_listed(client, site_s
     PageFactory(slug="home", title="Welcome")
     ClinicianFactory(accepting_new_clients=True)
     cache.clear()
+    page_cache_clear()
     with CaptureQueriesContext(connection) as one:
         client.get("/")
     ClinicianFactory.create_batch(9, accepting_new_clients=True)
     cache.clear()
+    page_cache_clear()
 
     with CaptureQueriesContext(connection) as ten:
         html = client.get("/").content.decode()
