@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from icalendar import Alarm, Calendar, Event
 
@@ -12,8 +13,11 @@ from consultations.timefmt import PRACTICE_TZ
 from thrive.models import SiteSettings
 
 
-def consultation_ics(consultation, *, manage_url=""):
+def consultation_ics(consultation):
     """The call as an iCalendar file: its time in America/Los_Angeles with the zone's rules included.
+
+    It never carries the private link: calendars are shared and synced, and anyone holding the link
+    could move or cancel the call. It points to the page that emails a fresh link instead.
 
     The UID stays the same for the life of the booking and the SEQUENCE grows with
     every change, so a calendar that already has the call moves it rather than
@@ -25,11 +29,12 @@ def consultation_ics(consultation, *, manage_url=""):
     who = consultation.clinician.full_name if consultation.clinician else site.practice_name
     changed = consultation.updated_at or timezone.now()
     host = urlsplit(settings.SITE_URL).hostname or "thrive.invalid"
+    new_link_url = f"{settings.SITE_URL}{reverse('consultations:new_link')}"
 
     description = [
         f"{who} will call you at the number you gave us. Reference: {consultation.reference}.",
         f"Questions, or need to reach a person? Call {site.phone}." if site.phone else "",
-        f"To reschedule or cancel: {manage_url}" if manage_url else "",
+        f"To reschedule or cancel, use the link in your confirmation email, or ask for a new one: {new_link_url}",
     ]
     event = Event.new(
         uid=f"consultation-{consultation.reference}@{host}",
@@ -41,7 +46,7 @@ def consultation_ics(consultation, *, manage_url=""):
         summary=f"Free consultation call with {who}",
         description="\n".join(line for line in description if line),
         location="Phone call",
-        url=manage_url or None,
+        url=new_link_url,
     )
     event.add("status", "CANCELLED" if consultation.status == consultation.Status.CANCELLED else "CONFIRMED")
     reminder = Alarm()

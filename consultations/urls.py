@@ -9,6 +9,8 @@ urlpatterns = [
     path("", views.book, name="book"),
     path("details/", views.details, name="details"),
     path("callback/", views.callback, name="callback"),
+    path("new-link/", privacy_views.private_link_request, name="new_link"),
+    path("data-erased/", privacy_views.consultation_data_erased, name="data_erased"),
     # The signed token contains ":" and so can never collide with the fixed paths above.
     path("<str:token>/", views.manage, name="manage"),
     path("<str:token>/calendar.ics", views.calendar_file, name="calendar"),
@@ -17,5 +19,6 @@ urlpatterns = [
     # Privacy rights (consultations/privacy_views.py): see, download or delete what we hold.
     path("<str:token>/my-data/", privacy_views.consultation_my_data, name="my_data"),
     path("<str:token>/my-data/download/", privacy_views.consultation_my_data_download, name="my_data_download"),
+    path("<str:token>/my-data/code/", privacy_views.consultation_access_code, name="access_code"),
     path("<str:token>/delete/", privacy_views.consultation_delete_data, name="delete_data"),
 ]

@@ -354,7 +354,8 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
             "preferred_times",
             "internal_notes",
         ],
-        "exclude_fields": ["updated_at", "form_token"],
+        # The private link's secret is never written to the history, where staff could read it.
+        "exclude_fields": ["updated_at", "form_token", "link_secret"],
     },
     {"model": "clinicians.Clinician", "mask_fields": ["alert_email", "license_number"]},
     {"model": "pages.Page"},

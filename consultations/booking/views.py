@@ -34,10 +34,11 @@ from consultations.scheduling.selectors import (
 from consultations.tokens import (
     consultation_from_token_or_404,
     consultation_token,
-    private_page_path,
+    private_link_view,
 )
 from thrive.visitor_limits import visitor_limit_count, visitor_limit_reached
 
+# The link secrets of the bookings this browser made (never a link that could be copied from here).
 SESSION_TOKENS = "consultation_tokens"
 
 
@@ -64,15 +65,14 @@ def _rate_limited(request):
 
 def _remember(request, consultation):
     """Let this browser reach its own booking again, e.g. when it tries to book a second call."""
-    tokens = request.session.get(SESSION_TOKENS, [])
-    token = consultation_token(consultation)
-    if token not in tokens:
-        request.session[SESSION_TOKENS] = [*tokens[-4:], token]
-    return token
+    secrets = request.session.get(SESSION_TOKENS, [])
+    if consultation.link_secret not in secrets:
+        request.session[SESSION_TOKENS] = [*secrets[-4:], consultation.link_secret]
+    return consultation_token(consultation)
 
 
 def _already_booked(request, existing):
-    own = consultation_token(existing) in request.session.get(SESSION_TOKENS, [])
+    own = existing.link_secret in request.session.get(SESSION_TOKENS, [])
     context = {"existing": existing if own else None, "token": consultation_token(existing) if own else None}
     return render(request, "consultations/already_booked.html", context, status=409)
 
@@ -168,6 +168,7 @@ def callback(request):
 
 @require_safe
 @never_cache
+@private_link_view
 def manage(request, token):
     """A booking's private page: its current state, the calendar file, and the ways to change it."""
     consultation = consultation_from_token_or_404(token)
@@ -184,21 +185,20 @@ def manage(request, token):
 
 @require_safe
 @never_cache
+@private_link_view
 def calendar_file(request, token):
     """The call as an .ics file for the visitor's calendar."""
     consultation = consultation_from_token_or_404(token)
     if consultation.starts_at is None or consultation.status == Consultation.Status.CANCELLED:
         raise Http404("Nothing to add to a calendar")
-    manage_link = request.build_absolute_uri(private_page_path(consultation))
-    response = HttpResponse(
-        consultation_ics(consultation, manage_url=manage_link), content_type="text/calendar; charset=utf-8"
-    )
+    response = HttpResponse(consultation_ics(consultation), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="thrive-consultation-{consultation.reference}.ics"'
     return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
+@private_link_view
 def cancel(request, token):
     """Ask before cancelling; a second use of the link shows the booking as it stands."""
     consultation = consultation_from_token_or_404(token)
@@ -217,6 +217,7 @@ def cancel(request, token):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
+@private_link_view
 def reschedule(request, token):
     """Choose another open time with the same clinician; the old time is released in the same step."""
     consultation = consultation_from_token_or_404(token)

@@ -2,7 +2,7 @@
 
 from consultations.models.consultation import REFERENCE_ALPHABET, Consultation, ConsultationQuerySet, new_reference
 from consultations.models.notification import Notification, NotificationQuerySet
-from consultations.models.privacy import PrivacyRequest
+from consultations.models.privacy import DataAccessCode, PrivacyRequest
 from consultations.models.scheduling import ConsultationHours, ConsultationSettings, TimeOff, Weekday
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "ConsultationHours",
     "ConsultationQuerySet",
     "ConsultationSettings",
+    "DataAccessCode",
     "Notification",
     "NotificationQuerySet",
     "PrivacyRequest",

@@ -18,6 +18,11 @@ def new_reference():
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
 
 
+def new_link_secret():
+    """The random part of a booking's private link: it names the booking without saying which one."""
+    return secrets.token_urlsafe(16)
+
+
 class ConsultationQuerySet(models.QuerySet):
     def active(self):
         return self.exclude(status=Consultation.Status.CANCELLED)
@@ -84,6 +89,13 @@ class Consultation(models.Model):
     )
 
     reference = models.CharField(max_length=12, unique=True, default=new_reference, editable=False)
+    link_secret = models.CharField(
+        max_length=32,
+        unique=True,
+        default=new_link_secret,
+        editable=False,
+        help_text="The random part of the client's private link; replaced when their details are erased.",
+    )
     clinician = models.ForeignKey(
         Clinician, null=True, blank=True, on_delete=models.PROTECT, related_name="consultations"
     )
@@ -163,6 +175,11 @@ class Consultation(models.Model):
     @property
     def is_callback_request(self):
         return self.starts_at is None
+
+    @property
+    def phone_ending(self):
+        """The last digits of the phone number: enough for the client to recognise it on a page a link opens."""
+        return str(self.phone)[-2:] if self.phone else ""
 
     @property
     def display_name(self):

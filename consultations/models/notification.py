@@ -34,6 +34,8 @@ class Notification(models.Model):
         REMINDER = "reminder", "Reminder"
         DIGEST = "digest", "Daily digest"
         PRIVACY_REQUEST = "privacy_request", "Privacy request"
+        PRIVATE_LINK = "private_link", "Fresh private link"
+        ACCESS_CODE = "access_code", "One-time code to see your data"
 
     class Role(models.TextChoices):
         CLIENT = "client", "Client"
@@ -80,6 +82,14 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
         help_text="For a privacy request alert: the request it is about.",
+    )
+    access_code = models.ForeignKey(
+        "DataAccessCode",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        help_text="For a one-time code: the code it carries (never stored in readable form).",
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -1,9 +1,14 @@
 """Requests made under Washington's My Health My Data Act by people without a booking link."""
 
+import secrets
+from datetime import timedelta
+
 from django.db import models
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from phonenumber_field.modelfields import PhoneNumberField
 
-from consultations.models.consultation import new_reference
+from consultations.models.consultation import Consultation, new_reference
 
 
 class PrivacyRequest(models.Model):
@@ -37,3 +42,52 @@ class PrivacyRequest(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.reference})"
+
+
+def new_code_nonce():
+    return secrets.token_hex(16)
+
+
+class DataAccessCodeQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        """Codes not used yet, still inside their few minutes, with tries left."""
+        now = now or timezone.now()
+        return self.filter(
+            used_at__isnull=True,
+            created_at__gt=now - DataAccessCode.LIFETIME,
+            failed_attempts__lt=DataAccessCode.MAX_ATTEMPTS,
+        )
+
+
+class DataAccessCode(models.Model):
+    """A one-time code emailed to the address on file before anyone sees, downloads or deletes a client's data.
+
+    Only a random nonce is stored: the code is derived from it with the site's secret key, so the
+    database alone never holds a usable code.
+    """
+
+    LIFETIME = timedelta(minutes=10)
+    MAX_ATTEMPTS = 5
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="access_codes")
+    nonce = models.CharField(max_length=32, unique=True, default=new_code_nonce, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+
+    objects = DataAccessCodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Access code for {self.consultation_id}"
+
+    @property
+    def code(self):
+        """The six digits the client is sent."""
+        digest = salted_hmac("consultations.DataAccessCode", self.nonce, algorithm="sha256").hexdigest()
+        return f"{int(digest, 16) % 1_000_000:06d}"
+
+    def matches(self, code):
+        return constant_time_compare(self.code, "".join(str(code).split()))

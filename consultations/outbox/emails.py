@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
 from consultations.calendar import consultation_ics
-from consultations.models import Consultation, ConsultationSettings
+from consultations.models import Consultation, ConsultationSettings, DataAccessCode
 from consultations.outbox.events import About, Role, event_messages
 from consultations.timefmt import day_bounds, local, short_time, spoken_time
 from consultations.tokens import private_page_path
@@ -85,6 +85,17 @@ def _privacy_request_context(notification):
     }
 
 
+def _access_code_context(notification):
+    access_code = notification.access_code
+    consultation = notification.consultation
+    return {
+        "name": consultation.display_name,
+        "reference": consultation.reference,
+        "code": access_code.code if access_code else "",
+        "code_minutes": int(DataAccessCode.LIFETIME.total_seconds() // 60),
+    }
+
+
 def _day_context(notification):
     return {
         "clinician": notification.clinician,
@@ -136,6 +147,7 @@ CONTEXT = {
     About.CALL: _call_context,
     About.DAY: _day_context,
     About.PRIVACY_REQUEST: _privacy_request_context,
+    About.ACCESS_CODE: _access_code_context,
 }
 
 
@@ -179,7 +191,7 @@ def notification_message(notification):
         consultation = notification.consultation
         message.attach(
             f"consultation-{consultation.reference}.ics",
-            consultation_ics(consultation, manage_url=context["manage_url"]),
+            consultation_ics(consultation),
             "text/calendar",
         )
     return message

@@ -23,6 +23,7 @@ class About(StrEnum):
     CALL = "call"  # one consultation: its time, clinician and reference; the client's own link for the client
     DAY = "day"  # one clinician's calls on one day
     PRIVACY_REQUEST = "privacy_request"  # a request from someone without a booking link
+    ACCESS_CODE = "access_code"  # a one-time code before the client sees, downloads or deletes their data
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -119,6 +120,16 @@ EVENTS = {
     Event.PRIVACY_REQUEST: EventMessages(
         about=About.PRIVACY_REQUEST,
         templates={Role.FRONT_DESK: "consultations/email/privacy_request_staff.html"},
+    ),
+    # Recorded by services.private_link_record, when a client asks for a fresh link to their booking.
+    Event.PRIVATE_LINK: EventMessages(
+        about=About.CALL,
+        templates={Role.CLIENT: "consultations/email/private_link_client.html"},
+    ),
+    # Recorded by services.access_code_record, when a client asks for a code to see their data.
+    Event.ACCESS_CODE: EventMessages(
+        about=About.ACCESS_CODE,
+        templates={Role.CLIENT: "consultations/email/access_code_client.html"},
     ),
 }
 

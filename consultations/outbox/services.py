@@ -152,6 +152,38 @@ def privacy_request_alert_record(*, privacy_request):
     return _write_and_enqueue([row])
 
 
+def private_link_record(*, consultation, now=None):
+    """Email the client a fresh private link; at most one an hour per booking, however often it is asked for."""
+    if not consultation.email or consultation.erased_at:
+        return []
+    hour = (now or timezone.now()).strftime("%Y%m%d%H")
+    row = Notification(
+        consultation=consultation,
+        event=Event.PRIVATE_LINK,
+        recipient_role=Role.CLIENT,
+        to_email=consultation.email,
+        call_starts_at=consultation.starts_at,
+        dedupe_key=f"{Event.PRIVATE_LINK}:{consultation.pk}:{hour}",
+    )
+    return _write_and_enqueue([row])
+
+
+def access_code_record(*, access_code):
+    """Email the client their one-time code. Call inside the transaction that creates the code."""
+    consultation = access_code.consultation
+    if not consultation.email or consultation.erased_at:
+        return []
+    row = Notification(
+        consultation=consultation,
+        access_code=access_code,
+        event=Event.ACCESS_CODE,
+        recipient_role=Role.CLIENT,
+        to_email=consultation.email,
+        dedupe_key=f"{Event.ACCESS_CODE}:{access_code.pk}",
+    )
+    return _write_and_enqueue([row])
+
+
 def _write_and_enqueue(rows):
     """Write the rows not written before and enqueue them after the commit; returns the new ones."""
     if not rows:

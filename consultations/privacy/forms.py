@@ -60,3 +60,34 @@ class PrivacyRequestForm(VisitorForm, forms.ModelForm):
                 "email", "Give us an email address or a phone number, so we can check it's you and answer you."
             )
         return cleaned
+
+
+class PrivateLinkRequestForm(VisitorForm):
+    """Ask for a fresh link to your booking, sent to the email address you booked with."""
+
+    email = forms.EmailField(
+        label="Email address",
+        help_text="The address you gave when you booked. If we have a booking for it, we'll email its link there.",
+        error_messages={
+            "required": "Enter the email address you booked with.",
+            "invalid": "Enter an email address like name@example.com.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "class": "form-control"}),
+    )
+
+
+class AccessCodeForm(forms.Form):
+    """The one-time code emailed to the client before they see, download or delete their data."""
+
+    code = forms.RegexField(
+        regex=r"^\s*\d(\s*\d){5}\s*$",
+        label="The 6-digit code from the email",
+        error_messages={
+            "required": "Enter the 6-digit code from the email we sent you.",
+            "invalid": "Enter the 6 digits from the email we sent you, like 123456.",
+        },
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "form-control", "maxlength": 12}
+        ),
+    )
+    after = forms.CharField(required=False, widget=forms.HiddenInput)

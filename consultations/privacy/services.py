@@ -22,8 +22,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from consultations.booking.services import NotChangeable, consultation_cancel
-from consultations.models import Consultation, ConsultationSettings, Notification, PrivacyRequest
-from consultations.outbox.services import privacy_request_alert_record
+from consultations.models import Consultation, ConsultationSettings, DataAccessCode, Notification, PrivacyRequest
+from consultations.models.consultation import new_link_secret
+from consultations.outbox.services import access_code_record, privacy_request_alert_record, private_link_record
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,8 @@ ERASED_VALUES = {
     "preferred_times": "",
     "internal_notes": "",
     "form_token": None,
+    # A new secret: every private link to the booking stops working.
+    "link_secret": new_link_secret,
 }
 ANONYMOUS_FIELDS = {
     "id",
@@ -185,9 +188,10 @@ def consultation_erase_personal_data(*, consultation, reason):
 
         with disable_auditlog():
             for field, erased in ERASED_VALUES.items():
-                setattr(consultation, field, erased)
+                setattr(consultation, field, erased() if callable(erased) else erased)
             consultation.erased_at = now
             consultation.save()
+        consultation.access_codes.all().delete()
         # The change history held the old values (masked, but still a trail): it goes too.
         LogEntry.objects.get_for_object(consultation).delete()
     log.info("consultation personal data erased", extra={"reference": consultation.reference, "reason": reason})
@@ -218,11 +222,73 @@ def consultations_erase_expired(*, now=None):
         consultation_erase_personal_data(consultation=consultation, reason=Reason.RETENTION)
         erased += 1
     privacy_requests_erase_expired(now=now)
+    access_codes_delete_expired(now=now)
     # Expired sessions can still hold a visitor's booking links; Django never removes them by itself.
     import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
     if erased:
         log.info("retention sweep erased consultations", extra={"count": erased})
     return erased
+
+
+# -- Proving it's them: one-time codes and fresh links ------------------------------
+
+# At most this many codes an hour for one booking: with DataAccessCode.MAX_ATTEMPTS tries each,
+# a guesser gets 15 tries an hour at a million codes.
+ACCESS_CODES_PER_HOUR = 3
+
+
+class AccessCodeLimit(Exception):
+    """Enough codes were sent for this booking this hour."""
+
+
+def access_code_send(*, consultation, now=None):
+    """Email a new one-time code to the address on file (through the outbox). Raises AccessCodeLimit."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        if not consultation.email or consultation.erased_at:
+            raise AccessCodeLimit
+        recent = consultation.access_codes.filter(created_at__gt=now - timedelta(hours=1)).count()
+        if recent >= ACCESS_CODES_PER_HOUR:
+            raise AccessCodeLimit
+        access_code = DataAccessCode.objects.create(consultation=consultation, created_at=now)
+        access_code_record(access_code=access_code)
+    return access_code
+
+
+def access_code_check(*, consultation, code, now=None):
+    """True, and the code is spent, when ``code`` is this booking's latest usable one; a wrong code uses a try."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        access_code = consultation.access_codes.usable(now).select_for_update().order_by("-created_at").first()
+        if access_code is None:
+            return False
+        if not access_code.matches(code):
+            access_code.failed_attempts += 1
+            access_code.save(update_fields=["failed_attempts"])
+            return False
+        access_code.used_at = now
+        access_code.save(update_fields=["used_at"])
+    return True
+
+
+def private_link_send(*, email, now=None):
+    """Email a fresh private link to the latest booking made with this address, if there is one.
+
+    Says nothing to the caller either way: the page that asks answers the same for every address.
+    """
+    consultation = (
+        Consultation.objects.filter(email__iexact=email.strip(), erased_at__isnull=True).order_by("-created_at").first()
+    )
+    if consultation is not None:
+        with transaction.atomic():
+            private_link_record(consultation=consultation, now=now)
+
+
+def access_codes_delete_expired(*, now=None):
+    """Spent and stale codes are kept a day (for the outbox's record), then go."""
+    now = now or timezone.now()
+    return DataAccessCode.objects.filter(created_at__lte=now - timedelta(days=1)).delete()[0]
 
 
 # -- Privacy requests from people without a link ------------------------------------

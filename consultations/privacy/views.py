@@ -1,27 +1,42 @@
 """Privacy rights pages: see or delete your data from a booking's private link, or ask without one."""
 
 import json
+from datetime import timedelta
 
+from django.contrib import messages
 from django.core import signing
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from consultations.models import PrivacyRequest
-from consultations.privacy.forms import PrivacyRequestForm
+from consultations.privacy.forms import AccessCodeForm, PrivacyRequestForm, PrivateLinkRequestForm
 from consultations.privacy.services import (
+    AccessCodeLimit,
     Reason,
+    access_code_check,
+    access_code_send,
     consultation_erase_personal_data,
     consultation_personal_data,
     privacy_request_create,
+    private_link_send,
 )
-from consultations.tokens import consultation_from_token_or_404
+from consultations.tokens import consultation_from_token_or_404, private_link_view
 from thrive.visitor_limits import visitor_limit_count, visitor_limit_reached
 
 REQUEST_SENT_SALT = "consultations.privacy_request_sent"
 REQUESTS_PER_HOUR = 5
+LINK_REQUESTS_PER_HOUR = 5
+CODE_TRIES_PER_HOUR = 20
+
+# The bookings this browser proved it may see, by id, until when (a code opens them for a while).
+SESSION_DATA_ACCESS = "consultation_data_access"
+DATA_ACCESS_MINUTES = 15
+# Where a correct code leads: the page that asked for it.
+AFTER_CODE = {"my_data", "my_data_download", "delete_data"}
 
 
 def _private(response):
@@ -30,24 +45,95 @@ def _private(response):
     return response
 
 
+def _has_data_access(request, consultation):
+    until = request.session.get(SESSION_DATA_ACCESS, {}).get(str(consultation.pk))
+    return until is not None and timezone.now().timestamp() < until
+
+
+def _grant_data_access(request, consultation):
+    grants = {
+        pk: until
+        for pk, until in request.session.get(SESSION_DATA_ACCESS, {}).items()
+        if until > timezone.now().timestamp()
+    }
+    grants[str(consultation.pk)] = (timezone.now() + timedelta(minutes=DATA_ACCESS_MINUTES)).timestamp()
+    request.session[SESSION_DATA_ACCESS] = grants
+
+
+def _masked_email(email):
+    """j•••@example.com: enough to recognise one's own address, too little to learn someone else's."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}•••@{domain}"
+
+
+def _ask_for_code(request, consultation, token, after, form=None, status=200):
+    context = {
+        "consultation": consultation,
+        "token": token,
+        "after": after,
+        "form": form or AccessCodeForm(initial={"after": after}),
+        "masked_email": _masked_email(consultation.email) if consultation.email else "",
+    }
+    return _private(render(request, "consultations/privacy/access_code.html", context, status=status))
+
+
 @never_cache
 @require_safe
+@private_link_view
 def consultation_my_data(request, token):
-    """Everything held about the person behind this booking."""
+    """Everything held about the person behind this booking, once they've entered the code we emailed them."""
     consultation = consultation_from_token_or_404(token)
-    context = {"consultation": consultation, "token": token}
-    if consultation.erased_at is None:
-        context["data"] = consultation_personal_data(consultation=consultation)
+    if not _has_data_access(request, consultation):
+        return _ask_for_code(request, consultation, token, after="my_data")
+    context = {
+        "consultation": consultation,
+        "token": token,
+        "data": consultation_personal_data(consultation=consultation),
+    }
     return _private(render(request, "consultations/privacy/my_data.html", context))
 
 
 @never_cache
+@require_http_methods(["POST"])
+@private_link_view
+def consultation_access_code(request, token):
+    """Send a one-time code to the email on file, or check the one typed in."""
+    consultation = consultation_from_token_or_404(token)
+    form = AccessCodeForm(request.POST)
+    after = request.POST.get("after") if request.POST.get("after") in AFTER_CODE else "my_data"
+    if "send" in request.POST:
+        try:
+            access_code_send(consultation=consultation)
+        except AccessCodeLimit:
+            messages.warning(
+                request, "We've sent several codes in the last hour. Please use the latest one, or try again later."
+            )
+        else:
+            messages.success(
+                request, f"We've emailed a code to {_masked_email(consultation.email)}. It works for 10 minutes."
+            )
+        return redirect(reverse(f"consultations:{after}", kwargs={"token": token}))
+    if visitor_limit_reached(request, scope="access_code", limit=CODE_TRIES_PER_HOUR):
+        return render(request, "consultations/privacy/request_limited.html", status=429)
+    if form.is_valid():
+        visitor_limit_count(request, scope="access_code")
+        if access_code_check(consultation=consultation, code=form.cleaned_data["code"]):
+            _grant_data_access(request, consultation)
+            return redirect(reverse(f"consultations:{after}", kwargs={"token": token}))
+        form.add_error(
+            "code", "That code isn't right, or it has expired. Check the latest email, or ask for a new code."
+        )
+    return _ask_for_code(request, consultation, token, after, form=form, status=400)
+
+
+@never_cache
 @require_safe
+@private_link_view
 def consultation_my_data_download(request, token):
     """The same, as a JSON file to keep."""
     consultation = consultation_from_token_or_404(token)
-    if consultation.erased_at is not None:
-        raise Http404("These details have been erased.")
+    if not _has_data_access(request, consultation):
+        return _ask_for_code(request, consultation, token, after="my_data_download")
     data = consultation_personal_data(consultation=consultation)
     export = {
         "practice": "Thrive for the People",
@@ -66,16 +152,41 @@ def consultation_my_data_download(request, token):
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@private_link_view
 def consultation_delete_data(request, token):
-    """Ask, then erase the personal details of this booking at once."""
+    """Ask, then erase the personal details of this booking at once; the link stops working with them."""
     consultation = consultation_from_token_or_404(token)
-    if request.method == "POST" and consultation.erased_at is None:
+    if not _has_data_access(request, consultation):
+        return _ask_for_code(request, consultation, token, after="delete_data")
+    if request.method == "POST":
         consultation_erase_personal_data(consultation=consultation, reason=Reason.CLIENT_REQUEST)
-        return redirect("consultations:my_data", token=token)
-    if consultation.erased_at is not None:
-        return redirect("consultations:my_data", token=token)
+        request.session.pop(SESSION_DATA_ACCESS, None)
+        return redirect("consultations:data_erased")
     context = {"consultation": consultation, "token": token, "upcoming": consultation.client_may_change()}
     return _private(render(request, "consultations/privacy/delete_confirm.html", context))
+
+
+@never_cache
+@require_safe
+def consultation_data_erased(request):
+    """What is left after a client erased their data: nothing that points back to them."""
+    return _private(render(request, "consultations/privacy/data_erased.html"))
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def private_link_request(request):
+    """Ask for a fresh link to your booking by email. The answer is the same whether or not we know the address."""
+    form = PrivateLinkRequestForm(request.POST or None)
+    if request.method == "POST":
+        if visitor_limit_reached(request, scope="private_link", limit=LINK_REQUESTS_PER_HOUR):
+            return render(request, "consultations/privacy/request_limited.html", status=429)
+        if form.is_valid():
+            visitor_limit_count(request, scope="private_link")
+            if not form.is_bot:
+                private_link_send(email=form.cleaned_data["email"])
+            return _private(render(request, "consultations/privacy/new_link_sent.html"))
+    return _private(render(request, "consultations/privacy/new_link.html", {"form": form}))
 
 
 @never_cache

@@ -13,8 +13,8 @@ from django.db import transaction
 from consultations.models import Notification, PrivacyRequest
 from consultations.outbox import emails, events
 from consultations.outbox.events import EVENTS
-from consultations.outbox.services import digest_record, notifications_record
-from consultations.privacy.services import privacy_request_create
+from consultations.outbox.services import digest_record, notifications_record, private_link_record
+from consultations.privacy.services import access_code_send, privacy_request_create
 from tests.consultations.factories import ClinicianFactory, ConsultationFactory, pt
 from tests.html_checker import html_errors
 from tests.thrive.factories import SiteSettingsFactory
@@ -67,6 +67,9 @@ def record_every_event():
     with transaction.atomic():
         digest_record(clinician=sam, day=datetime.date(2030, 3, 12))
     privacy_request_create(kind=PrivacyRequest.Kind.DELETE, full_name="Sam Lee", email="s@example.com")
+    with transaction.atomic():
+        private_link_record(consultation=callback)
+    access_code_send(consultation=call)
     return list(Notification.objects.order_by("pk"))
 
 

@@ -51,8 +51,10 @@ def test_every_consultation_field_is_either_erased_or_anonymous():
 
 def test_auditlog_masks_exactly_the_personal_text_fields():
     tracked = next(m for m in settings.AUDITLOG_INCLUDE_TRACKING_MODELS if m["model"] == "consultations.Consultation")
-    # Every erased field but the two that are not text a person wrote.
-    assert set(tracked["mask_fields"]) == set(ERASED_VALUES) - {"voicemail_ok", "form_token"}
+    # Every erased field but those that are not text a person wrote.
+    assert set(tracked["mask_fields"]) == set(ERASED_VALUES) - {"voicemail_ok", "form_token", "link_secret"}
+    # The link's secret never reaches the history at all.
+    assert {"form_token", "link_secret"} <= set(tracked["exclude_fields"])
 
 
 def test_access_export_lists_every_personal_field_the_client_gave():
@@ -91,10 +93,14 @@ def test_erasure_blanks_personal_fields_and_keeps_the_anonymous_record():
         preferred_name="Sam",
         heard_about="Search",
     )
+    old_secret = consultation.link_secret
     with time_machine.travel(NOW, tick=False):
         consultation_erase_personal_data(consultation=consultation, reason=Reason.CLIENT_REQUEST)
     consultation.refresh_from_db()
-    assert personal_values(consultation) == ERASED_VALUES
+    values = personal_values(consultation)
+    # A new random secret, so every private link to the booking stops working.
+    assert values.pop("link_secret") != old_secret
+    assert values == {field: value for field, value in ERASED_VALUES.items() if field != "link_secret"}
     assert consultation.erased_at == NOW
     assert consultation.status == Consultation.Status.COMPLETED
     assert consultation.starts_at == NOW - datetime.timedelta(days=3)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from consultations.models import Consultation, Notification, PrivacyRequest
 from consultations.tokens import consultation_token
 from tests.consultations.factories import ConsultationFactory, ConsultationSettingsFactory
+from tests.privacy.access import prove_its_them
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def test_my_data_page_shows_everything_held_and_is_private(client):
     consultation = ConsultationFactory(
         first_name="Robin", note="Mornings <b>please</b>", internal_notes="Asked for Mari"
     )
-    token = consultation_token(consultation)
+    token = prove_its_them(client, consultation)
     response = client.get(reverse("consultations:my_data", kwargs={"token": token}))
     assert response.status_code == 200
     body = response.content.decode()
@@ -47,12 +48,16 @@ def test_my_data_needs_a_valid_signed_link(client):
     tampered = token[:-2] + ("aa" if not token.endswith("aa") else "bb")
     assert client.get(reverse("consultations:my_data", kwargs={"token": tampered})).status_code == 404
     other = ConsultationFactory()
+    prove_its_them(client, other)
     assert client.get(url("my_data", other)).status_code == 200
     assert consultation.first_name not in client.get(url("my_data", other)).content.decode()
+    # Proving it's you for one booking opens no other.
+    assert consultation.first_name not in client.get(url("my_data", consultation)).content.decode()
 
 
 def test_download_is_a_json_file_of_the_same_data(client):
     consultation = ConsultationFactory(first_name="Robin")
+    prove_its_them(client, consultation)
     response = client.get(url("my_data_download", consultation))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
@@ -65,6 +70,7 @@ def test_download_is_a_json_file_of_the_same_data(client):
 def test_delete_asks_first_and_explains_the_call_will_be_cancelled(client):
     consultation = ConsultationFactory(starts_at=NOW + datetime.timedelta(days=2))
     with time_machine.travel(NOW, tick=False):
+        prove_its_them(client, consultation)
         response = client.get(url("delete_data", consultation))
     assert response.status_code == 200
     assert "Your call will be cancelled" in response.content.decode()
@@ -72,22 +78,24 @@ def test_delete_asks_first_and_explains_the_call_will_be_cancelled(client):
     assert consultation.erased_at is None
 
 
-def test_deleting_erases_at_once_and_then_shows_only_that_it_is_gone(client):
+def test_deleting_erases_at_once_and_then_the_link_no_longer_works(client):
     consultation = ConsultationFactory(first_name="Robin", starts_at=NOW + datetime.timedelta(days=2))
     email = consultation.email
-    token = consultation_token(consultation)
     with time_machine.travel(NOW, tick=False):
+        token = prove_its_them(client, consultation)
         response = client.post(reverse("consultations:delete_data", kwargs={"token": token}))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("consultations:my_data", kwargs={"token": token})
-    consultation.refresh_from_db()
-    assert consultation.erased_at == NOW
-    assert consultation.status == Consultation.Status.CANCELLED
-    assert not Notification.objects.filter(to_email=email).exists()
-    page = client.get(url("my_data", consultation)).content.decode()
-    assert "Your details were erased" in page
-    assert "Robin" not in page
-    assert client.get(url("my_data_download", consultation)).status_code == 404
+        assert response.status_code == 302
+        page = client.get(response["Location"]).content.decode()
+        assert "Your data is deleted" in page
+        assert "Robin" not in page
+        consultation.refresh_from_db()
+        assert consultation.erased_at == NOW
+        assert consultation.status == Consultation.Status.CANCELLED
+        assert not Notification.objects.filter(to_email=email).exists()
+        for name in ("manage", "my_data", "my_data_download", "delete_data"):
+            gone = client.get(reverse(f"consultations:{name}", kwargs={"token": token}))
+            assert gone.status_code == 410, name
+            assert "Robin" not in gone.content.decode()
 
 
 def test_delete_needs_the_csrf_token(client):
