@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from pages.models import Announcement, Page, Section
+from pages.models import Announcement, Page, PolicyVersion, Section
+from pages.selectors import PRIVACY_SLUG
+from pages.services import policy_version_record
 
 
 class SectionInline(admin.StackedInline):
@@ -27,11 +29,19 @@ class PageAdmin(admin.ModelAdmin):
     def view_on_site(self, page):
         return page.get_absolute_url()
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The sections are saved by now: keep the policy exactly as clients will read it.
+        if form.instance.slug == PRIVACY_SLUG:
+            policy_version_record()
+
     @admin.action(description="Publish the selected pages")
     def publish(self, request, queryset):
         for page in queryset:
             page.status = Page.Status.PUBLISHED
             page.save(update_fields=["status", "updated_at"])
+        if queryset.filter(slug=PRIVACY_SLUG).exists():
+            policy_version_record()
 
     @admin.action(description="Turn the selected pages back into drafts")
     def unpublish(self, request, queryset):
@@ -44,3 +54,26 @@ class PageAdmin(admin.ModelAdmin):
 class AnnouncementAdmin(admin.ModelAdmin):
     list_display = ["message", "starts_on", "ends_on"]
     date_hierarchy = "starts_on"
+
+
+@admin.register(PolicyVersion)
+class PolicyVersionAdmin(admin.ModelAdmin):
+    """Every version of the privacy policy clients have agreed to: kept as published, never edited."""
+
+    list_display = ["__str__", "title", "published_at"]
+    date_hierarchy = "published_at"
+    fields = ["title", "published_at", "policy"]
+    readonly_fields = fields
+
+    @admin.display(description="the policy as published")
+    def policy(self, obj):
+        return obj.text_html
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

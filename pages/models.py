@@ -155,3 +155,23 @@ class Announcement(models.Model):
             )
         if self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "The end date can't be before the start date."})
+
+
+class PolicyVersion(models.Model):
+    """One published version of the privacy policy, kept for good: what a client's consent agreed to."""
+
+    title = models.CharField(max_length=120)
+    text = models.TextField(help_text="The policy as it was published, in Markdown: its lead, then each section.")
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    published_at = models.DateTimeField(default=timezone.now, help_text="When this version was first published.")
+
+    class Meta:
+        ordering = ["-published_at"]
+        get_latest_by = "published_at"
+
+    def __str__(self):
+        return f"Privacy policy published {timezone.localtime(self.published_at):%-d %B %Y, %-I:%M %p}"
+
+    @property
+    def text_html(self):
+        return render_markdown(self.text)

@@ -26,7 +26,7 @@ from consultations.outbox.admin import NotificationInline
 from consultations.scheduling.selectors import nearest_open_slots, parse_slot_key, slot_key, slot_lookup
 from consultations.timefmt import PRACTICE_TZ, format_moment
 from consultations.tokens import private_page_path
-from staff.audit import ContactDetailsAccessLogMixin
+from staff.audit import ContactDetailsAccessLogMixin, audit_record_export
 
 Status = Consultation.Status
 
@@ -197,7 +197,7 @@ class ConsultationAdmin(ContactDetailsAccessLogMixin, ClinicianScopedAdminMixin,
         "preferred_days",
         "preferred_times",
         "consented_at",
-        "consent_policy_version",
+        "consent_policy_agreed",
         "created_at",
         "updated_at",
         "cancelled_at",
@@ -231,7 +231,7 @@ class ConsultationAdmin(ContactDetailsAccessLogMixin, ClinicianScopedAdminMixin,
                 {
                     "fields": [
                         "consented_at",
-                        "consent_policy_version",
+                        "consent_policy_agreed",
                         "created_at",
                         "updated_at",
                         "cancelled_at",
@@ -266,6 +266,14 @@ class ConsultationAdmin(ContactDetailsAccessLogMixin, ClinicianScopedAdminMixin,
     @admin.display(description="Phone", ordering="phone")
     def phone_display(self, obj):
         return obj.phone.as_national if obj.phone else ""
+
+    @admin.display(description="privacy policy agreed to")
+    def consent_policy_agreed(self, obj):
+        """The exact version the client agreed to, opening its text; older bookings have only its date."""
+        if obj.consent_policy is None:
+            return obj.consent_policy_version or "-"
+        url = reverse("admin:pages_policyversion_change", args=[obj.consent_policy_id])
+        return format_html('<a href="{}">{}</a>', url, obj.consent_policy)
 
     @admin.display(description="Client's private page")
     def private_link(self, obj):
@@ -380,7 +388,10 @@ class ConsultationAdmin(ContactDetailsAccessLogMixin, ClinicianScopedAdminMixin,
                 "Booked at",
             ]
         )
-        for c in queryset.select_related("clinician"):
+        exported = list(queryset.select_related("clinician"))
+        # Who took which clients' details out of the site, and when: in each record's audit history.
+        audit_record_export(instances=exported, actor=request.user, file_format="CSV")
+        for c in exported:
             writer.writerow(
                 csv_safe(value)
                 for value in [

@@ -7,7 +7,7 @@ from consultations.booking.selectors import clinicians_by_fewest_upcoming, upcom
 from consultations.models import Consultation, Notification
 from consultations.outbox.services import notifications_record
 from consultations.scheduling.selectors import slot_lookup
-from pages.selectors import privacy_policy_version
+from pages.services import policy_version_record
 from staff.audit import audit_record_update
 from thrive.cache import bump_content_generation
 
@@ -58,7 +58,9 @@ def _booked_meanwhile(*, starts_at, clinician, now):
 
 def _record_consent(consultation, now):
     consultation.consented_at = now
-    consultation.consent_policy_version = privacy_policy_version()
+    policy = policy_version_record()
+    consultation.consent_policy = policy
+    consultation.consent_policy_version = timezone.localdate(policy.published_at).isoformat() if policy else ""
 
 
 def consultation_book(*, consultation, starts_at, clinician=None, form_token=None, now=None):

@@ -9,6 +9,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from clinicians.models import Clinician
 from consultations.timefmt import format_moment
+from pages.models import PolicyVersion
 
 # Letters and digits that can't be mistaken for one another when read aloud.
 REFERENCE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY3479"
@@ -120,6 +121,14 @@ class Consultation(models.Model):
 
     consented_at = models.DateTimeField(null=True, blank=True)
     consent_policy_version = models.CharField(max_length=40, blank=True)
+    consent_policy = models.ForeignKey(
+        PolicyVersion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The exact privacy policy the client agreed to.",
+    )
     form_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     internal_notes = models.TextField(
         blank=True,

@@ -107,12 +107,12 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
             ),
         )
 
-    @admin.action(description="Start verifying who is asking")
+    @admin.action(description="Start verifying who is asking", permissions=["change"])
     def start_verifying(self, request, queryset):
         for privacy_request in queryset.filter(status=PrivacyRequest.Status.RECEIVED):
             privacy_request_start_verifying(privacy_request=privacy_request)
 
-    @admin.action(description="Complete (a deletion erases the matching consultations)")
+    @admin.action(description="Complete (a deletion erases the matching consultations)", permissions=["change"])
     def complete(self, request, queryset):
         verifying = queryset.filter(status=PrivacyRequest.Status.VERIFYING)
         skipped = queryset.exclude(status=PrivacyRequest.Status.VERIFYING).count()
@@ -125,7 +125,9 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
 
-    @admin.action(description="Decline (explain why in the notes, and tell them they can appeal)")
+    @admin.action(
+        description="Decline (explain why in the notes, and tell them they can appeal)", permissions=["change"]
+    )
     def decline(self, request, queryset):
         for privacy_request in queryset.filter(status__in=OPEN_STATUSES):
             privacy_request_decline(privacy_request=privacy_request)

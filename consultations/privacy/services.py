@@ -25,6 +25,7 @@ from consultations.booking.services import NotChangeable, consultation_cancel
 from consultations.models import Consultation, ConsultationSettings, DataAccessCode, Notification, PrivacyRequest
 from consultations.models.consultation import new_link_secret
 from consultations.outbox.services import access_code_record, privacy_request_alert_record, private_link_record
+from staff.audit import EXPORTED
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ ANONYMOUS_FIELDS = {
     "session_format",
     "consented_at",
     "consent_policy_version",
+    "consent_policy",
     "created_at",
     "updated_at",
     "cancelled_at",
@@ -65,6 +67,9 @@ ANONYMOUS_FIELDS = {
 
 # The law allows 45 days to answer a request.
 PRIVACY_REQUEST_DAYS = 45
+# A request never verified or answered is closed, and the asker's details purged, this long after
+# it arrived: the 45 days, the 45-day extension the law allows, and a margin for a late reply.
+UNANSWERED_PRIVACY_REQUEST_DAYS = PRIVACY_REQUEST_DAYS + 45 + 30
 
 
 class Reason:
@@ -90,9 +95,13 @@ def consultation_personal_data(*, consultation):
         ("Requested", _local(consultation.created_at)),
         ("Cancelled", _local(consultation.cancelled_at)),
     ]
+    policy = consultation.consent_policy
     consent = [
         ("Consent given", _local(consultation.consented_at)),
-        ("Privacy policy version you agreed to", consultation.consent_policy_version),
+        (
+            "Privacy policy version you agreed to",
+            f"Published {_local(policy.published_at)}" if policy else consultation.consent_policy_version,
+        ),
     ]
     messages = [
         {
@@ -109,7 +118,9 @@ def consultation_personal_data(*, consultation):
     history = [
         {
             "when": _local(entry.timestamp),
-            "what": HISTORY_ACTIONS.get(entry.action, entry.get_action_display()),
+            "what": "Exported by our staff"
+            if (entry.additional_data or {}).get(EXPORTED)
+            else HISTORY_ACTIONS.get(entry.action, entry.get_action_display()),
             "fields": ", ".join(sorted(_field_label(name) for name in entry.changes_dict or {})),
         }
         for entry in LogEntry.objects.get_for_object(consultation).order_by("timestamp")
@@ -119,6 +130,8 @@ def consultation_personal_data(*, consultation):
         "details": details,
         "staff_notes": consultation.internal_notes,
         "consent": [(label, value) for label, value in consent if value],
+        # The words themselves, as they stood when the client agreed.
+        "consent_policy": policy,
         "messages": messages,
         "history": history,
     }
@@ -353,13 +366,31 @@ def privacy_request_decline(*, privacy_request):
 
 
 def privacy_requests_erase_expired(*, now=None):
-    """Answered requests keep the asker's details only as long as consultations do."""
+    """Requests keep the asker's details no longer than needed. Returns how many were purged.
+
+    An answered request keeps them as long as consultations do; one left Received or Verifying is
+    closed and purged UNANSWERED_PRIVACY_REQUEST_DAYS after it arrived.
+    """
     now = now or timezone.now()
     cutoff = now - timedelta(days=ConsultationSettings.get_solo().retention_days)
-    return (
+    personal = {"full_name": "", "email": "", "phone": "", "details": ""}
+    answered = (
         PrivacyRequest.objects.filter(
             status__in=[PrivacyRequest.Status.COMPLETED, PrivacyRequest.Status.DECLINED], completed_at__lte=cutoff
         )
         .exclude(full_name="")
-        .update(full_name="", email="", phone="", details="", staff_notes="")
+        .update(**personal, staff_notes="")
     )
+    unanswered = PrivacyRequest.objects.filter(
+        status__in=[PrivacyRequest.Status.RECEIVED, PrivacyRequest.Status.VERIFYING],
+        received_at__lte=now - timedelta(days=UNANSWERED_PRIVACY_REQUEST_DAYS),
+    ).update(
+        **personal,
+        status=PrivacyRequest.Status.DECLINED,
+        completed_at=now,
+        staff_notes=f"Never verified or answered: closed and the asker's details purged on "
+        f"{timezone.localdate(now).isoformat()}, {UNANSWERED_PRIVACY_REQUEST_DAYS} days after it arrived.",
+    )
+    if unanswered:
+        log.info("retention sweep closed unanswered privacy requests", extra={"count": unanswered})
+    return answered + unanswered

@@ -142,6 +142,7 @@ def consultation_my_data_download(request, token):
         "your_details": dict(data["details"]),
         "staff_notes": data["staff_notes"],
         "consent": dict(data["consent"]),
+        "privacy_policy_you_agreed_to": data["consent_policy"].text if data["consent_policy"] else "",
         "messages_sent_to_you": data["messages"],
         "change_history": data["history"],
     }

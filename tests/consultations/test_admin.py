@@ -5,10 +5,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from auditlog.models import LogEntry
 from django.urls import reverse
 
 from consultations.booking.admin import csv_safe
 from consultations.models import Consultation, ConsultationSettings, TimeOff
+from consultations.privacy.services import consultation_personal_data
 from tests.clinicians.factories import StaffUserFactory, clinician_user, front_desk_user
 from tests.consultations.factories import (
     ClinicianFactory,
@@ -125,6 +127,24 @@ def test_csv_export_escapes_formulas(desk, mari):
     assert record["Last name"] == "'-2+3"
     assert record["Phone"].startswith("'+1206")
     assert record["When (Pacific Time)"] == "2026-03-02 10:00"
+
+
+def test_csv_export_is_recorded_in_each_exported_consultation_s_audit_history(client, mari):
+    exporter = front_desk_user()
+    client.force_login(exporter)
+    exported = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
+    left_out = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 15))
+    response = client.post(reverse(CHANGELIST), {"action": "export_csv", "_selected_action": [exported.pk]})
+    assert response.status_code == 200
+    [entry] = LogEntry.objects.get_for_object(exported).filter(action=LogEntry.Action.ACCESS)
+    assert entry.actor == exporter
+    # The autouse fixture's clock: Monday 2 March, 7 AM Pacific.
+    assert entry.timestamp == pt(2026, 3, 2, 7, 0)
+    assert entry.additional_data == {"exported": "CSV"}
+    assert not LogEntry.objects.get_for_object(left_out).filter(action=LogEntry.Action.ACCESS).exists()
+    # The client sees it in what we hold about them.
+    history = consultation_personal_data(consultation=exported)["history"]
+    assert "Exported by our staff" in [item["what"] for item in history]
 
 
 def test_csv_safe_leaves_ordinary_text_alone():

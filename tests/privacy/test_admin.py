@@ -2,11 +2,12 @@ import datetime
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from consultations.models import Consultation, PrivacyRequest
 from consultations.privacy.services import privacy_request_create
-from tests.clinicians.factories import clinician_user, front_desk_user
+from tests.clinicians.factories import StaffUserFactory, clinician_user, front_desk_user
 from tests.consultations.factories import ConsultationFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +92,20 @@ def test_clinicians_cannot_see_the_queue(client):
     make_request()
     client.force_login(clinician_user())
     assert client.get(reverse(QUEUE)).status_code == 403
+
+
+def test_a_view_only_user_cannot_run_the_actions_that_change_or_erase(client):
+    viewer = StaffUserFactory()
+    viewer.user_permissions.add(Permission.objects.get(codename="view_privacyrequest"))
+    client.force_login(viewer)
+    mine = ConsultationFactory(email="sam@example.com", starts_at=NOW - datetime.timedelta(days=3))
+    request = make_request()
+    PrivacyRequest.objects.filter(pk=request.pk).update(status=PrivacyRequest.Status.VERIFYING)
+    assert client.get(reverse(QUEUE)).status_code == 200
+
+    for action in ("start_verifying", "complete", "decline"):
+        client.post(reverse(QUEUE), {"action": action, "_selected_action": [request.pk]})
+
+    request.refresh_from_db()
+    assert request.status == PrivacyRequest.Status.VERIFYING
+    assert Consultation.objects.get(pk=mine.pk).erased_at is None

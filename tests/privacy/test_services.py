@@ -9,6 +9,8 @@ from consultations.models import Consultation, ConsultationSettings, Notificatio
 from consultations.privacy.services import (
     ANONYMOUS_FIELDS,
     ERASED_VALUES,
+    PRIVACY_REQUEST_DAYS,
+    UNANSWERED_PRIVACY_REQUEST_DAYS,
     Reason,
     consultation_erase_personal_data,
     consultation_personal_data,
@@ -16,6 +18,7 @@ from consultations.privacy.services import (
     privacy_request_complete,
     privacy_request_create,
     privacy_request_matches,
+    privacy_request_start_verifying,
     privacy_requests_erase_expired,
 )
 from tests.consultations.factories import ConsultationFactory, ConsultationSettingsFactory
@@ -339,3 +342,31 @@ def test_a_repeated_alert_for_one_request_is_written_once(site_settings):
     privacy_request_alert_record(privacy_request=request)
 
     assert Notification.objects.filter(privacy_request=request).count() == 1
+
+
+def test_requests_left_unanswered_are_closed_and_purged_after_the_deadline_and_its_margin():
+    ConsultationSettingsFactory(retention_days=180)
+    arrived = NOW - datetime.timedelta(days=UNANSWERED_PRIVACY_REQUEST_DAYS + 1)
+    with time_machine.travel(arrived, tick=False):
+        stale = privacy_request_create(
+            kind=PrivacyRequest.Kind.DELETE, full_name="Sam Lee", email="sam@example.com", phone="+12065550123"
+        )
+        verifying = privacy_request_start_verifying(
+            privacy_request=privacy_request_create(kind=PrivacyRequest.Kind.ACCESS, full_name="Kim Doe", details="x")
+        )
+    with time_machine.travel(NOW - datetime.timedelta(days=UNANSWERED_PRIVACY_REQUEST_DAYS - 1), tick=False):
+        recent = privacy_request_create(kind=PrivacyRequest.Kind.ACCESS, full_name="Lee Park", email="l@example.com")
+
+    with time_machine.travel(NOW, tick=False):
+        consultations_erase_expired()
+
+    for purged in (stale, verifying):
+        purged.refresh_from_db()
+        assert (purged.full_name, purged.email, str(purged.phone or ""), purged.details) == ("", "", "", "")
+        assert purged.status == PrivacyRequest.Status.DECLINED
+        assert purged.completed_at == NOW
+        assert "Never verified or answered" in purged.staff_notes
+    recent.refresh_from_db()
+    assert (recent.full_name, recent.status) == ("Lee Park", PrivacyRequest.Status.RECEIVED)
+    # The deadline and the extension the law allows both pass before anything is purged.
+    assert UNANSWERED_PRIVACY_REQUEST_DAYS > 2 * PRIVACY_REQUEST_DAYS

@@ -1,0 +1,32 @@
+"""Writes for content that must outlive its edits: each published version of the privacy policy."""
+
+import hashlib
+
+from django.http import Http404
+
+from pages.models import PolicyVersion
+from pages.selectors import PRIVACY_SLUG, page_get
+
+
+def _policy_text(page):
+    parts = [page.lead] if page.lead else []
+    for section in page.section_list:
+        parts.extend([f"## {section.heading}"] if section.heading else [])
+        parts.append(section.body)
+    return "\n\n".join(part.strip() for part in parts)
+
+
+def policy_version_record():
+    """The privacy policy as published now, kept as a PolicyVersion (written the first time it is seen).
+
+    None while no privacy page is published. Called when the page is published or changed, and when
+    a client consents, so a consent always points at the exact text it agreed to.
+    """
+    try:
+        page = page_get(slug=PRIVACY_SLUG)
+    except Http404:
+        return None
+    text = _policy_text(page)
+    digest = hashlib.sha256(f"{page.title}\n\n{text}".encode()).hexdigest()
+    version, _ = PolicyVersion.objects.get_or_create(digest=digest, defaults={"title": page.title, "text": text})
+    return version
