@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from clinicians.permissions import ClinicianScopedAdminMixin
+from consultations.booking.dayview import DayViewAdminMixin, phone_href, phone_written
 from consultations.booking.selectors import upcoming_consultation_for
 from consultations.booking.services import (
     BookingError,
@@ -164,17 +165,18 @@ class WhenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(ContactDetailsAccessLogMixin, ClinicianScopedAdminMixin, admin.ModelAdmin):
+class ConsultationAdmin(DayViewAdminMixin, ContactDetailsAccessLogMixin, ClinicianScopedAdminMixin, admin.ModelAdmin):
     form = ConsultationAdminForm
+    # What the front desk works from first, so phone and reference stay in sight at 1280 px.
     list_display = [
         "when",
-        "status",
-        "clinician",
         "client_name",
+        "phone_display",
+        "status",
+        "reference",
+        "clinician",
         "service",
         "session_format",
-        "phone_display",
-        "reference",
     ]
     list_display_links = ["when", "client_name"]
     list_filter = [
@@ -265,7 +267,9 @@ class ConsultationAdmin(ContactDetailsAccessLogMixin, ClinicianScopedAdminMixin,
 
     @admin.display(description="Phone", ordering="phone")
     def phone_display(self, obj):
-        return obj.phone.as_national if obj.phone else ""
+        if not obj.phone:
+            return ""
+        return format_html('<a href="{}">{}</a>', phone_href(obj.phone), phone_written(obj.phone))
 
     @admin.display(description="privacy policy agreed to")
     def consent_policy_agreed(self, obj):
@@ -290,11 +294,12 @@ class ConsultationAdmin(ContactDetailsAccessLogMixin, ClinicianScopedAdminMixin,
         return [today, *super().get_urls()]
 
     def today_view(self, request):
-        """A short address for the front desk's morning: today's calls, earliest first."""
-        return HttpResponseRedirect(reverse("admin:consultations_consultation_changelist") + "?when=today")
+        """A short address for the front desk's morning, kept for bookmarks: today's day view."""
+        return HttpResponseRedirect(reverse("admin:consultations_consultation_day"))
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "title": "Consultations"}
+        # Without the navigation sidebar the list's columns fit beside its filters at 1280 px.
+        extra_context = {**(extra_context or {}), "title": "Consultations", "is_nav_sidebar_enabled": False}
         return super().changelist_view(request, extra_context)
 
     def save_model(self, request, obj, form, change):

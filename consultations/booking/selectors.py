@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from clinicians.models import Clinician
 from consultations.models import Consultation
+from consultations.timefmt import day_bounds
 
 
 def clinicians_by_fewest_upcoming(*, clinician_ids, now=None):
@@ -41,3 +42,24 @@ def upcoming_consultation_for(*, phone=None, email=None, now=None):
         .order_by("starts_at")
         .first()
     )
+
+
+def consultations_on_day(*, queryset, day, clinician_id=None):
+    """The calls on one Pacific date, cancelled ones too, by clinician then time: the day view's rows."""
+    starts, ends = day_bounds(day)
+    calls = queryset.filter(starts_at__gte=starts, starts_at__lt=ends)
+    if clinician_id is not None:
+        calls = calls.filter(clinician_id=clinician_id)
+    return list(
+        calls.select_related("clinician").order_by(
+            "clinician__display_order", "clinician__full_name", "clinician_id", "starts_at"
+        )
+    )
+
+
+def callback_requests_waiting(*, queryset, clinician_id=None):
+    """Callback requests still waiting for a time, oldest first."""
+    requests = queryset.filter(starts_at__isnull=True, status=Consultation.Status.NEW, erased_at__isnull=True)
+    if clinician_id is not None:
+        requests = requests.filter(clinician_id=clinician_id)
+    return list(requests.select_related("clinician").order_by("created_at"))

@@ -356,4 +356,4 @@ def test_hours_that_end_before_they_start_are_explained(desk, mari):
 
 def test_the_queue_links_to_todays_calls(desk):
     html = desk.get(reverse(CHANGELIST)).content.decode()
-    assert f'href="{reverse("admin:consultations_consultation_today")}"' in html
+    assert f'href="{reverse("admin:consultations_consultation_day")}"' in html

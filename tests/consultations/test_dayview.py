@@ -1,0 +1,253 @@
+"""The admin's day view: a day's calls by clinician, one-click statuses, callback requests offered a time."""
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from consultations.booking.dayview import phone_written
+from consultations.models import Consultation, Notification
+from tests.clinicians.factories import clinician_user, front_desk_user
+from tests.consultations.factories import (
+    ClinicianFactory,
+    ConsultationFactory,
+    ConsultationHoursFactory,
+    ConsultationSettingsFactory,
+    pt,
+)
+from tests.pages.factories import PageFactory
+
+pytestmark = pytest.mark.django_db
+
+Status = Consultation.Status
+DAY = "admin:consultations_consultation_day"
+
+
+@pytest.fixture(autouse=True)
+def _monday_morning(site_settings):
+    PageFactory(slug="privacy", title="Privacy")
+    with time_machine.travel(pt(2026, 3, 2, 7, 0), tick=False):
+        yield
+
+
+@pytest.fixture
+def desk(client):
+    client.force_login(front_desk_user())
+    return client
+
+
+def status_url(call):
+    return reverse("admin:consultations_consultation_status", args=[call.pk])
+
+
+def offer_url(call):
+    return reverse("admin:consultations_consultation_offer", args=[call.pk])
+
+
+def test_phone_is_written_as_people_write_it():
+    call = Consultation(phone="+12065550123")
+    assert phone_written(call.phone) == "206-555-0123"
+    assert phone_written(Consultation(phone="+442079460958").phone).startswith("+44 ")
+
+
+def test_todays_calls_are_listed_in_time_order_with_what_the_desk_needs(desk, mari):
+    later = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 11, 0), first_name="Blake", last_name="Later")
+    first = ConsultationFactory(
+        clinician=mari,
+        starts_at=pt(2026, 3, 2, 10, 0),
+        first_name="Avery",
+        last_name="First",
+        preferred_name="Ave",
+        phone="+12065550123",
+        voicemail_ok=True,
+        note="Evenings are easier.",
+    )
+    tomorrow = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 3, 10, 0))
+    html = desk.get(reverse(DAY)).content.decode()
+    assert html.index(first.reference) < html.index(later.reference)
+    assert tomorrow.reference not in html
+    for text in (
+        "Calls on Monday, March 2",
+        "Maricor Coquia",
+        "10:00 AM",
+        "goes by Ave",
+        'href="tel:+12065550123">206-555-0123</a>',
+        "voicemail OK",
+        "Evenings are easier.",
+        "Individual therapy",
+        "Confirmed",
+        reverse("admin:consultations_consultation_change", args=[first.pk]),
+    ):
+        assert text in html, text
+
+
+def test_another_day_is_one_link_or_a_date_away(desk, mari):
+    call = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 4, 10, 0))
+    html = desk.get(reverse(DAY), {"date": "2026-03-04"}).content.decode()
+    assert call.reference in html
+    assert "date=2026-03-03" in html and "date=2026-03-05" in html
+    assert f'href="{reverse(DAY)}"' in html  # today
+    assert desk.get(reverse(DAY), {"date": "not-a-date"}).status_code == 200
+
+
+def test_cancelled_calls_are_hidden_with_a_count_until_asked_for(desk, mari):
+    ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
+    cancelled = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0), status=Status.CANCELLED)
+    html = desk.get(reverse(DAY)).content.decode()
+    assert cancelled.reference not in html
+    assert "1 cancelled call hidden." in html
+    html = desk.get(reverse(DAY), {"cancelled": "shown"}).content.decode()
+    assert cancelled.reference in html
+    assert "Hide cancelled" in html
+
+
+def test_one_click_marks_a_call_from_the_status_its_row_showed(desk, mari):
+    call = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
+    response = desk.post(status_url(call), {"status": "called", "expected_status": "confirmed", "next": reverse(DAY)})
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse(DAY)}#call-{call.pk}"
+    call.refresh_from_db()
+    assert call.status == Status.CALLED
+    html = desk.get(reverse(DAY)).content.decode()
+    assert "Marked “Called”." in html
+    # From "called", the row offers what may follow, and no longer "called".
+    assert 'name="status" value="completed"' in html
+    assert 'name="status" value="called"' not in html
+
+
+def test_two_people_marking_one_call_leave_one_change_and_a_message(desk, mari):
+    call = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
+    desk.post(status_url(call), {"status": "no_answer", "expected_status": "confirmed"})
+    response = desk.post(status_url(call), {"status": "called", "expected_status": "confirmed"}, follow=True)
+    call.refresh_from_db()
+    assert call.status == Status.NO_ANSWER
+    assert "someone else marked this call “No answer”" in response.content.decode()
+
+
+def test_a_status_click_needs_a_post_and_a_known_status(desk, mari):
+    call = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
+    assert desk.get(status_url(call)).status_code == 405
+    assert desk.post(status_url(call), {"status": "cancelled", "expected_status": "confirmed"}).status_code == 400
+    call.refresh_from_db()
+    assert call.status == Status.CONFIRMED
+
+
+def test_an_outside_next_address_is_not_followed(desk, mari):
+    call = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
+    response = desk.post(
+        status_url(call), {"status": "called", "expected_status": "confirmed", "next": "https://evil.example/"}
+    )
+    assert response["Location"].startswith(reverse(DAY))
+
+
+def test_a_clinician_sees_and_marks_only_their_own_calls(client, mari):
+    colleague = ClinicianFactory(full_name="Other Colleague")
+    own = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
+    theirs = ConsultationFactory(clinician=colleague, starts_at=pt(2026, 3, 2, 10, 0))
+    client.force_login(clinician_user(mari))
+    for params in ({}, {"clinician": colleague.pk}, {"date": "2026-03-02", "clinician": colleague.pk}):
+        html = client.get(reverse(DAY), params).content.decode()
+        assert theirs.reference not in html
+        assert "Other Colleague" not in html
+    assert own.reference in client.get(reverse(DAY)).content.decode()
+    assert client.post(status_url(theirs), {"status": "called", "expected_status": "confirmed"}).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.status == Status.CONFIRMED
+
+
+def test_the_clinician_filter_limits_the_front_desk_to_one_clinician(desk, mari):
+    colleague = ClinicianFactory(full_name="Other Colleague")
+    own = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
+    theirs = ConsultationFactory(clinician=colleague, starts_at=pt(2026, 3, 2, 10, 0))
+    html = desk.get(reverse(DAY), {"clinician": mari.pk}).content.decode()
+    assert own.reference in html
+    assert theirs.reference not in html
+    assert "Show every clinician’s calls" in html
+
+
+def test_callback_requests_are_offered_open_times_that_suit_them(desk, mari):
+    request = ConsultationFactory(
+        clinician=None,
+        starts_at=None,
+        status=Status.NEW,
+        preferred_days="Wednesday",
+        preferred_times="Morning (9 AM to noon)",
+    )
+    html = desk.get(reverse(DAY)).content.decode()
+    assert "Callback requests waiting for a time (1)" in html
+    assert "Prefers:</strong> Wednesday; Morning" in html
+    assert "Wednesday, March 4, 10:00 AM" in html
+    assert "Tuesday, March 3" not in html  # not a day they asked for
+    assert request.reference in html
+
+
+def test_a_callback_request_without_matching_times_is_offered_every_open_time(desk, mari):
+    ConsultationFactory(clinician=None, starts_at=None, status=Status.NEW, preferred_days="Saturday")
+    html = desk.get(reverse(DAY)).content.decode()
+    assert "none of the open times match their preferences" in html
+    assert "Tuesday, March 3, 10:00 AM" in html
+
+
+def test_offering_a_time_books_the_request_and_tells_the_client(desk, mari):
+    request = ConsultationFactory(clinician=None, starts_at=None, status=Status.NEW, email="sam@example.com")
+    response = desk.post(offer_url(request), {"slot": "20260304T1800Z", "next": reverse(DAY)}, follow=True)
+    request.refresh_from_db()
+    assert request.starts_at == pt(2026, 3, 4, 10, 0)
+    assert request.clinician == mari
+    assert request.status == Status.CONFIRMED
+    assert Notification.objects.filter(
+        consultation=request, recipient_role=Notification.Role.CLIENT, event=Notification.Event.PRACTICE_MOVED
+    ).exists()
+    assert "We’ve emailed them the confirmation." in response.content.decode()
+
+
+def test_offering_a_time_that_is_not_open_changes_nothing(desk, mari):
+    ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 4, 10, 0))
+    request = ConsultationFactory(clinician=None, starts_at=None, status=Status.NEW)
+    response = desk.post(offer_url(request), {"slot": "20260304T1800Z"}, follow=True)
+    request.refresh_from_db()
+    assert request.starts_at is None
+    assert "was not given a time" in response.content.decode()
+
+
+def test_offering_a_time_twice_books_it_once(desk, mari):
+    request = ConsultationFactory(clinician=None, starts_at=None, status=Status.NEW)
+    desk.post(offer_url(request), {"slot": "20260304T1800Z"})
+    response = desk.post(offer_url(request), {"slot": "20260304T1830Z"}, follow=True)
+    request.refresh_from_db()
+    assert request.starts_at == pt(2026, 3, 4, 10, 0)
+    assert "was not given a time" in response.content.decode()
+
+
+def _queries_for_a_day_of(desk, count, clinicians):
+    for number in range(count):
+        clinician = clinicians[number % len(clinicians)]
+        ConsultationFactory(
+            clinician=clinician,
+            starts_at=pt(2026, 3, 2, 9, 0) + (number // len(clinicians)) * (pt(2026, 3, 2, 9, 15) - pt(2026, 3, 2, 9)),
+            status=Status.CANCELLED if number % 7 == 0 else Status.CONFIRMED,
+        )
+    ConsultationFactory(clinician=None, starts_at=None, status=Status.NEW)
+    ConsultationSettingsFactory()
+    with CaptureQueriesContext(connection) as queries:
+        response = desk.get(reverse(DAY), {"date": "2026-03-02", "cancelled": "shown"})
+    assert response.status_code == 200
+    return len(queries)
+
+
+# The day view's query budget: the session and the user with their permissions (4), the day's calls,
+# the waiting callback requests, the open times offered to them (hours, time off, bookings; the
+# settings come from the cache), and the session's idle clock saved in its savepoint (3).
+DAY_VIEW_QUERIES = 12
+
+
+def test_a_day_of_forty_calls_renders_in_a_fixed_number_of_queries(desk, mari):
+    clinicians = [mari, *(ClinicianFactory() for _ in range(3))]
+    for clinician in clinicians[1:]:
+        ConsultationHoursFactory(clinician=clinician, weekday=2)
+    assert _queries_for_a_day_of(desk, 40, clinicians) == DAY_VIEW_QUERIES
+
+
+def test_a_day_of_three_calls_costs_the_same_queries(desk, mari):
+    assert _queries_for_a_day_of(desk, 3, [mari]) == DAY_VIEW_QUERIES
