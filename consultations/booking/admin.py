@@ -191,6 +191,10 @@ class ConsultationAdmin(DayViewAdminMixin, ContactDetailsAccessLogMixin, Clinici
     search_fields = ["first_name", "last_name", "preferred_name", "email", "reference", "phone"]
     ordering = ["starts_at", "created_at"]
     list_per_page = 50
+
+    class Media:
+        css = {"all": ["consultations/admin-day.css"]}
+
     actions = ["mark_called", "mark_completed", "mark_no_answer", "export_csv"]
     inlines = [NotificationInline]
     readonly_fields = [

@@ -16,6 +16,7 @@ from tests.consultations.factories import (
     ConsultationSettingsFactory,
     pt,
 )
+from tests.html_checker import html_errors
 from tests.pages.factories import PageFactory
 
 pytestmark = pytest.mark.django_db
@@ -251,3 +252,20 @@ def test_a_day_of_forty_calls_renders_in_a_fixed_number_of_queries(desk, mari):
 
 def test_a_day_of_three_calls_costs_the_same_queries(desk, mari):
     assert _queries_for_a_day_of(desk, 3, [mari]) == DAY_VIEW_QUERIES
+
+
+def test_the_day_view_is_valid_html(desk, mari, vnu, tmp_path):
+    ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0), note="Mornings <please>.")
+    ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0), status=Status.CANCELLED)
+    ConsultationFactory(clinician=None, starts_at=None, status=Status.NEW, preferred_days="Monday")
+    call = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 11, 0))
+    desk.post(status_url(call), {"status": "called", "expected_status": "confirmed"})
+    (tmp_path / "day.html").write_bytes(desk.get(reverse(DAY), {"cancelled": "shown"}).content)
+    (tmp_path / "empty-day.html").write_bytes(desk.get(reverse(DAY), {"date": "2026-03-08"}).content)
+    assert html_errors(vnu, tmp_path) == []
+
+
+def test_the_consultation_list_links_the_phone_to_call(desk, mari):
+    ConsultationFactory(clinician=mari, phone="+12065550123")
+    html = desk.get(reverse("admin:consultations_consultation_changelist")).content.decode()
+    assert '<a href="tel:+12065550123">206-555-0123</a>' in html
