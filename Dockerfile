@@ -39,7 +39,5 @@ USER thrive
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 CMD ["python", "-m", "thrive.health"]
 
-# granian, not gunicorn: `make bench` measured it at about twice the throughput on cached pages (it keeps
-# connections alive; gunicorn's sync workers close each one). No access log: paths can hold a booking's
-# private link. Errors still go to stdout as JSON.
-CMD ["sh", "-c", "exec granian --interface wsgi --host 0.0.0.0 --port ${PORT} --workers ${WEB_CONCURRENCY:-2} --blocking-threads 2 --respawn-failed-workers --no-access-log thrive.wsgi:application"]
+# The web server, started the one way compose and .ci/run's production run start it too (see the script).
+CMD ["/app/deploy/start-web.sh"]

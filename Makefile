@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: help run setup test test-fast lint format lock css bench worker clean
+.PHONY: help run setup test test-fast lint format lock css bench drill worker clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -59,6 +59,9 @@ lock: ## Re-pin the dependencies after editing requirements/*.in
 
 bench: $(STAMP) static/css/thrive.css ## Measure throughput and latency of the production setup
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+drill: $(STAMP) static/css/thrive.css ## Run the production stack and break it while clients book (DRILL_ARGS=--short)
+	$(BIN)/python -m drill $(DRILL_ARGS)
 
 clean: ## Remove the virtual environment, built files and local data
 	rm -rf $(VENV) node_modules static/css staticfiles var

@@ -7,6 +7,8 @@ from django.core.management import call_command
 from clinicians.models import Clinician
 from consultations.models import TimeOff
 from pages.models import Announcement, Page, Section
+from tests.clinicians.factories import ClinicianFactory
+from tests.pages.factories import PageFactory
 from thrive.models import SiteSettings
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +60,28 @@ def test_seed_demo_is_idempotent_and_keeps_staff_edits():
     )
     assert Page.objects.get(slug="fees").title == "Fees, as the front desk wrote them"
     assert "nothing changed" in out.getvalue()
+
+
+def test_seed_demo_leaves_a_site_with_any_content_untouched():
+    """The release step seeds on every start: a site the front desk runs must never gain demo pages."""
+    PageFactory(slug="about-us", title="About us")
+
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+
+    assert list(Page.objects.values_list("slug", flat=True)) == ["about-us"]
+    assert not Clinician.objects.exists()
+    assert not Announcement.objects.exists()
+    assert not TimeOff.objects.exists()
+    assert "nothing changed" in out.getvalue()
+
+
+def test_seed_demo_leaves_a_site_whose_pages_were_all_deleted_but_has_a_clinician_untouched():
+    ClinicianFactory()
+
+    call_command("seed_demo", stdout=io.StringIO())
+
+    assert not Page.objects.exists()
 
 
 def test_dev_admin_is_made_once_and_only_in_debug_on_sqlite(settings):

@@ -45,13 +45,27 @@ def test_every_long_running_service_has_a_health_check(compose):
 
 def test_the_app_starts_only_after_the_database_is_migrated(compose):
     services = compose["services"]
-    assert services["migrate"]["command"] == ["python", "manage.py", "migrate", "--no-input"]
+    assert services["migrate"]["command"] == ["/app/deploy/release.sh"]
     assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
     for name in ("web", "worker", "beat"):
         assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully", name
         assert services[name]["depends_on"]["redis"]["condition"] == "service_healthy", name
-    assert services["worker"]["command"] == ["celery", "-A", "thrive", "worker", "-l", "info"]
-    assert services["beat"]["command"][:5] == ["celery", "-A", "thrive", "beat", "-l"]
+
+
+def test_the_image_compose_and_ci_start_each_process_with_the_same_script(compose):
+    """deploy/start-*.sh hold the start commands; .ci/run's production run (drill/) starts the same files."""
+    services = compose["services"]
+    assert services["web"]["command"] == ["/app/deploy/start-web.sh"]
+    assert services["worker"]["command"] == ["/app/deploy/start-worker.sh"]
+    assert services["beat"]["command"] == ["/app/deploy/start-beat.sh"]
+    assert 'CMD ["/app/deploy/start-web.sh"]' in (BASE_DIR / "Dockerfile").read_text()
+    # The beat health check reads the schedule file where start-beat.sh writes it by default.
+    schedule = "/tmp/celerybeat-schedule"  # noqa: S108 - the container's own scratch file
+    assert schedule in (BASE_DIR / "deploy" / "start-beat.sh").read_text()
+    assert schedule in " ".join(services["beat"]["healthcheck"]["test"])
+    for script in ("release.sh", "start-web.sh", "start-worker.sh", "start-beat.sh"):
+        assert os.access(BASE_DIR / "deploy" / script, os.X_OK), script
+        assert f'"{script}"' in (BASE_DIR / "drill" / "stack.py").read_text(), script
 
 
 def test_the_app_runs_with_production_settings_behind_one_proxy(compose):

@@ -13,10 +13,17 @@ from thrive.models import SiteSettings
 
 
 class Command(BaseCommand):
-    help = "Load the practice's starting content. Safe to run again: it never overwrites what staff have edited."
+    help = (
+        "Give a new site the practice's starting content. A site with any page, clinician or announcement "
+        "is left exactly as it is, so production's release step (deploy/release.sh) runs it on every start."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
+        # A site the front desk has worked on is theirs: even a page they deleted stays deleted.
+        if Page.objects.exists() or Clinician.objects.exists() or Announcement.objects.exists():
+            self.stdout.write("The site already has content; nothing changed.")
+            return
         created = []
         if not SiteSettings.objects.exists():
             SiteSettings.objects.create(**site_demo.SITE_SETTINGS)
