@@ -8,6 +8,7 @@ health. Client messages carry their own booking and nothing else.
 
 import re
 from email.utils import formataddr, parseaddr
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -71,7 +72,6 @@ def _digest_calls(notification):
             "service": call.get_service_display(),
             "format": format_label(call),
             "reference": call.reference,
-            "admin_url": admin_change_url(call),
         }
         for call in calls
     ]
@@ -96,12 +96,21 @@ def _access_code_context(notification):
     }
 
 
+def day_view_url(clinician, day):
+    """A clinician's day view in the admin for one date: the one link of their daily list."""
+    try:
+        path = reverse("admin:consultations_consultation_day")
+    except NoReverseMatch:
+        path = f"/{settings.ADMIN_URL}consultations/consultation/day/"
+    return absolute(f"{path}?{urlencode({'date': day.isoformat(), 'clinician': clinician.pk})}")
+
+
 def _day_context(notification):
     return {
         "clinician": notification.clinician,
         "day": notification.digest_date,
         "calls": _digest_calls(notification),
-        "admin_list_url": absolute(f"/{settings.ADMIN_URL}consultations/consultation/"),
+        "day_view_url": day_view_url(notification.clinician, notification.digest_date),
     }
 
 

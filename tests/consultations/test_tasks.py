@@ -164,7 +164,11 @@ def test_each_clinician_gets_a_list_of_tomorrows_calls_without_client_details(ru
     assert digest.body.index("9:15 AM") < digest.body.index("4:45 PM")
     assert "11:00 AM" not in digest.body
     assert first.reference in digest.body and second.reference in digest.body
-    assert f"/consultations/consultation/{first.pk}/change/" in digest.body
+    # One link: the clinician's day view for that date, not one per call.
+    day_view = f"/consultations/consultation/day/?date=2026-03-12&clinician={mari.pk}"
+    assert digest.body.count("http") == 1 and day_view in digest.body
+    html = digest.alternatives[0].content
+    assert html.count("<a ") == 1 and day_view.replace("&", "&amp;") in html
     for private in ("Rivka", "grief", first.email, str(first.phone)):
         assert private not in digest.body
         assert private not in digest.alternatives[0].content
