@@ -45,6 +45,11 @@ class SiteSettings(CachedSingleton):
     front_desk_email = models.EmailField(
         blank=True, help_text="Where alerts about new bookings and callback requests go. Not shown on the site."
     )
+    alert_front_desk_of_client_changes = models.BooleanField(
+        "email the front desk when a client cancels or moves a call",
+        default=True,
+        help_text="Sent to the front desk email, with the same few details as the clinician's alert.",
+    )
     street_address = models.CharField(max_length=200)
     city = models.CharField(max_length=100, default="Seattle")
     region = models.CharField(max_length=2, default="WA")

@@ -43,6 +43,8 @@ class EventMessages:
     repeatable: bool = False
     # Worth sending only while the call is still on, at the time it names, and ahead.
     only_before_call: bool = False
+    # The client changed their own call: the front desk hears of it unless Site settings turn that off.
+    client_change: bool = False
 
     @property
     def roles(self):
@@ -72,19 +74,23 @@ EVENTS = {
         about=About.CALL,
         templates={
             Role.CLINICIAN: "consultations/email/rescheduled_staff.html",
+            Role.FRONT_DESK: "consultations/email/rescheduled_staff.html",
             Role.CLIENT: "consultations/email/rescheduled_client.html",
         },
         confirms_time=True,
         reports_move=True,
         repeatable=True,
+        client_change=True,
     ),
     Event.CANCELLED: EventMessages(
         about=About.CALL,
         templates={
             Role.CLINICIAN: "consultations/email/cancelled_staff.html",
+            Role.FRONT_DESK: "consultations/email/cancelled_staff.html",
             Role.CLIENT: "consultations/email/cancelled_client.html",
         },
         repeatable=True,
+        client_change=True,
     ),
     Event.PRACTICE_CANCELLED: EventMessages(
         about=About.CALL,

@@ -103,7 +103,10 @@ def notifications_record(*, consultation, event):
     previous_starts_at = _previous_starts_at(consultation) if moved else None
     previous_clinician = _previous_clinician(consultation) if moved else None
     rows = []
-    for role in messages.roles:
+    roles = messages.roles
+    if messages.client_change and not SiteSettings.get_solo().alert_front_desk_of_client_changes:
+        roles = tuple(role for role in roles if role != Role.FRONT_DESK)
+    for role in roles:
         recipient = _recipient(consultation, role, previous_clinician)
         if recipient is None:
             continue

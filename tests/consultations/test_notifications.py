@@ -110,7 +110,7 @@ def test_staff_messages_carry_no_client_details_and_never_the_note(record):
     record(consultation, Notification.Event.CANCELLED)
 
     staff = [m for m in mail.outbox if m.to != ["rivka.z@example.com"]]
-    assert len(staff) == 3
+    assert len(staff) == 4  # booked and cancelled, each to the clinician and the front desk
     for message in staff:
         text = whole_text(message)
         for private in (NOTE, "panic", "Rivka", "Riv ", "Zeldovich", "rivka.z@", "555-0199", "5550199", "Hannah"):
@@ -198,10 +198,33 @@ def test_a_client_cancellation_tells_the_clinician_and_confirms_to_the_client(dj
     with django_capture_on_commit_callbacks(execute=True):
         consultation_cancel(consultation=consultation)
 
-    assert sorted(m.to[0] for m in mail.outbox) == ["mari@thrive.example", "river@example.com"]
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "frontdesk@thrive.example",
+        "mari@thrive.example",
+        "river@example.com",
+    ]
     assert "cancelled" in sent_to("river@example.com")[0].subject
     assert "Sunday, March 10, 2030 at 3:15 PM" in sent_to("river@example.com")[0].body
     assert not sent_to("river@example.com")[0].attachments
+
+
+@pytest.mark.parametrize("event", [Notification.Event.CANCELLED, Notification.Event.RESCHEDULED])
+def test_the_front_desk_hears_when_a_client_cancels_or_moves_unless_turned_off(record, site, event):
+    consultation = booking(note=NOTE, first_name="River")
+    record(consultation, event)
+    [alert] = sent_to("frontdesk@thrive.example")
+    assert consultation.reference in alert.subject
+    for private in ("River", NOTE, "river@example.com", str(consultation.phone)):
+        assert private not in alert.body
+        assert private not in alert.alternatives[0].content
+
+    site.alert_front_desk_of_client_changes = False
+    site.save()
+    mail.outbox.clear()
+    Consultation.objects.filter(pk=consultation.pk).update(updated_at=datetime.datetime(2026, 3, 2, tzinfo=PACIFIC))
+    consultation.refresh_from_db()
+    record(consultation, event)
+    assert mail.outbox and not sent_to("frontdesk@thrive.example")
 
 
 def test_each_of_two_reschedules_sends_its_own_messages_with_the_time_it_moved_from(record):
@@ -225,7 +248,9 @@ def test_each_of_two_reschedules_sends_its_own_messages_with_the_time_it_moved_f
     assert "It was Tuesday, March 10, 2026 at 3:15 PM" in client[0].body
     assert "It was Thursday, March 12, 2026 at 11:00 AM" in client[1].body
     assert len(sent_to("mari@thrive.example")) == 2
-    assert Notification.objects.filter(event=Notification.Event.RESCHEDULED).count() == 4
+    assert (
+        Notification.objects.filter(event=Notification.Event.RESCHEDULED).count() == 6
+    )  # client, clinician and front desk, each time
 
 
 def test_recording_the_same_change_twice_writes_and_sends_it_once(record):
