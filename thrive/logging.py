@@ -3,18 +3,29 @@
 Records are one JSON object a line in production. A record that carries the
 request (Django's request and security loggers attach it) is reduced to the
 method and path, with signed tokens in the path (a booking's private link)
-blanked out, because a path can be enough to reach someone's booking.
+blanked out, because a path can be enough to reach someone's booking. Email
+addresses and phone numbers are blanked out of every message, extra field and
+traceback (a mail server's refusal quotes the address it refused), since
+erasing a client's data cannot reach into the logs.
 """
 
 import logging
 import re
 
+from phonenumbers import Leniency, PhoneNumberMatcher
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter as BaseJsonFormatter
 
 # A signed value from django.core.signing: segments joined by colons, the last a long signature.
 SIGNED_VALUE = re.compile(r"[\w-]+(?::[\w-]+)*:[\w-]{20,}")
 REDACTED = "[token]"
+EMAIL_ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+EMAIL_REDACTED = "[email]"
+PHONE_REDACTED = "[phone]"
+# Seven digits close together: only then is the text worth handing to phonenumbers' matcher.
+MAYBE_PHONE = re.compile(r"(?:\d\D{0,3}){7}")
+# The practice's numbers are American; others are recognised by their leading "+".
+PHONE_REGION = "US"
 
 # Attributes of a LogRecord that hold request data and must never reach the output.
 REQUEST_ATTRIBUTES = ("request", "data", "POST", "body")
@@ -24,8 +35,25 @@ def redact_tokens(text):
     return SIGNED_VALUE.sub(REDACTED, text)
 
 
+def redact_contact_details(text):
+    """Blank out email addresses and phone numbers (those phonenumbers holds valid) in any text."""
+    text = EMAIL_ADDRESS.sub(EMAIL_REDACTED, text)
+    if not MAYBE_PHONE.search(text):
+        return text
+    # From the end, so the positions of earlier matches still hold after each replacement.
+    for match in reversed(list(PhoneNumberMatcher(text, PHONE_REGION, leniency=Leniency.VALID))):
+        text = text[: match.start] + PHONE_REDACTED + text[match.end :]
+    return text
+
+
+def redact(text):
+    """Everything a log line must not carry: private links, email addresses and phone numbers."""
+    return redact_contact_details(redact_tokens(text))
+
+
 class RequestSummaryFilter(logging.Filter):
-    """Keep only the method and the (token-free) path of a request attached to a record."""
+    """Keep only the method and the (token-free) path of a request attached to a record, and blank out
+    private links, email addresses and phone numbers wherever the record carries text."""
 
     def filter(self, record):
         request = getattr(record, "request", None)
@@ -41,8 +69,20 @@ class RequestSummaryFilter(logging.Filter):
         except (TypeError, ValueError):
             # A malformed call must still log something, never raise from logging itself.
             message = str(record.msg)
-        record.msg = redact_tokens(message)
+        record.msg = redact(message)
         record.args = None
+        # Extra fields (a username can be an email address).
+        for name, value in list(vars(record).items()):
+            if name not in RESERVED_ATTRS and isinstance(value, str):
+                setattr(record, name, redact(value))
+        # The traceback is formatted here, once, so that every formatter prints the redacted text.
+        if record.exc_info:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
 
 
@@ -86,7 +126,18 @@ def scrub_event(event, hint=None):
             frame.pop("vars", None)
     if event.get("logentry"):
         event["logentry"] = {"message": redact_tokens(str(event["logentry"].get("formatted") or ""))}
-    return event
+    return _without_contact_details(event)
+
+
+def _without_contact_details(value):
+    """The event with every email address and phone number blanked out, wherever it sits."""
+    if isinstance(value, str):
+        return redact_contact_details(value)
+    if isinstance(value, dict):
+        return {key: _without_contact_details(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_contact_details(item) for item in value]
+    return value
 
 
 def sentry_init(*, dsn, environment):

@@ -89,12 +89,21 @@ def notification_send(*, notification_id, last_try=False):
             notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if last_try or notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
                 notification.status = Notification.Status.FAILED
-                log.error("Notification %s failed for good: %s", notification.pk, notification.last_error)
+                # The id, event and error class only: a refusal quotes the recipient's address.
+                log.error(
+                    "Notification %s (%s) failed for good: %s", notification.pk, notification.event, type(exc).__name__
+                )
                 notification.save(update_fields=["attempts", "last_error", "status"])
                 return SendResult(notification.status)
             retry_in = _backoff_seconds(notification.attempts)
             notification.next_attempt_at = now + timedelta(seconds=retry_in)
-            log.warning("Notification %s not delivered, retrying in %ss: %s", notification.pk, retry_in, exc)
+            log.warning(
+                "Notification %s (%s) not delivered, retrying in %ss: %s",
+                notification.pk,
+                notification.event,
+                retry_in,
+                type(exc).__name__,
+            )
             notification.save(update_fields=["attempts", "last_error", "next_attempt_at"])
             return SendResult(notification.status, retry_in=retry_in)
         except Exception as exc:

@@ -1,12 +1,22 @@
 """Logs and error reports carry no form contents, no private links and no personal details."""
 
+import datetime
 import io
 import json
 import logging
+import smtplib
+import sys
 
 import pytest
 from django.test import RequestFactory
 
+from consultations.models import Notification
+from consultations.outbox.events import Role
+from consultations.outbox.sending import notification_send
+from consultations.outbox.services import notifications_record
+from tests.consultations.factories import ConsultationFactory
+from tests.loopback_smtp import LoopbackSMTP
+from tests.thrive.factories import SiteSettingsFactory
 from thrive.logging import JsonFormatter, RequestSummaryFilter, scrub_event
 
 TOKEN = "WzEsIjNFS0xGTTROIl0:1xWIKj:VzuwoX2lVfqwO5a7xcJk0Oj3fAGtdybBGKWZ4jKBguw"
@@ -91,3 +101,98 @@ def test_an_error_page_shows_no_traceback_or_form_contents(client, settings, mon
     assert "r@example.com" not in body
     assert "Traceback" not in body
     assert "RuntimeError" not in body
+
+
+# -- Email addresses and phone numbers -----------------------------------------------------------
+
+CLIENT_EMAIL = "robin.client@example.com"
+CLIENT_PHONE = "+12065550123"
+
+
+def test_email_addresses_and_phone_numbers_are_blanked_from_message_extras_and_traceback():
+    try:
+        raise smtplib.SMTPRecipientsRefused({CLIENT_EMAIL: (550, b"5.1.1 User unknown")})
+    except smtplib.SMTPRecipientsRefused:
+        exc_info = sys.exc_info()
+    record = logging.LogRecord(
+        "thrive", logging.ERROR, __file__, 1, "Mail to %s or call (206) 555-0123 failed", (CLIENT_EMAIL,), exc_info
+    )
+    record.username = "owner@thrive.example"
+    line = emit(record)
+    data = json.loads(line)
+    assert data["message"] == "Mail to [email] or call [phone] failed"
+    assert data["username"] == "[email]"
+    assert "SMTPRecipientsRefused" in data["exc_info"]
+    for secret in (CLIENT_EMAIL, "owner@thrive.example", "555-0123"):
+        assert secret not in line
+
+
+def test_numbers_that_are_not_phone_numbers_are_kept():
+    message = "Notification 1234567 retrying in 480.0s at 2026-06-01 17:00 from 198.51.100.7"
+    record = logging.LogRecord("thrive", logging.INFO, __file__, 1, message, (), None)
+    assert json.loads(emit(record))["message"] == message
+
+
+def test_a_sentry_event_keeps_no_email_address_or_phone_number_anywhere():
+    event = {
+        "logentry": {"formatted": f"Mail to {CLIENT_EMAIL} refused"},
+        "exception": {"values": [{"type": "SMTPRecipientsRefused", "value": f"{{'{CLIENT_EMAIL}': (550, b'')}}"}]},
+        "extra": {"phone": CLIENT_PHONE, "note": f"call {CLIENT_PHONE}"},
+        "breadcrumbs": {"values": [{"message": f"sending to {CLIENT_EMAIL}"}]},
+    }
+    scrubbed = json.dumps(scrub_event(event))
+    assert CLIENT_EMAIL not in scrubbed
+    assert "2065550123" not in scrubbed
+    assert "SMTPRecipientsRefused" in scrubbed
+
+
+class RefuseEveryRecipient:
+    """An aiosmtpd handler that refuses every recipient, quoting the address as real servers do."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown in local recipient table"
+
+
+@pytest.fixture
+def site_log():
+    """What the site's own log handler (LOGGING's console handler, with its filter) writes."""
+    [handler] = [
+        handler
+        for handler in logging.getLogger().handlers
+        if any(isinstance(log_filter, RequestSummaryFilter) for log_filter in handler.filters)
+    ]
+    stream = io.StringIO()
+    original = handler.setStream(stream)
+    yield stream
+    handler.setStream(original)
+
+
+@pytest.mark.django_db
+def test_a_refused_recipient_leaves_no_address_or_phone_in_the_logs(settings, site_log, time_machine):
+    SiteSettingsFactory()
+    time_machine.move_to(datetime.datetime(2026, 3, 1, 9, 0, tzinfo=datetime.UTC), tick=False)
+    consultation = ConsultationFactory(
+        email=CLIENT_EMAIL, phone=CLIENT_PHONE, starts_at=datetime.datetime(2026, 3, 10, 23, 15, tzinfo=datetime.UTC)
+    )
+    rows = notifications_record(consultation=consultation, event=Notification.Event.BOOKED)
+    [to_client] = [row for row in rows if row.recipient_role == Role.CLIENT]
+
+    with LoopbackSMTP(RefuseEveryRecipient()) as server:
+        settings.MAILERS = server.mailers()
+        retry = notification_send(notification_id=to_client.pk)
+        time_machine.shift(datetime.timedelta(seconds=retry.retry_in))
+        final = notification_send(notification_id=to_client.pk, last_try=True)
+
+    assert final.status == Notification.Status.FAILED
+    output = site_log.getvalue()
+    lines = [json.loads(line) for line in output.splitlines()]
+    retried = [
+        line for line in lines if line["level"] == "WARNING" and f"Notification {to_client.pk} " in line["message"]
+    ]
+    failed = [line for line in lines if line["level"] == "ERROR" and f"Notification {to_client.pk} " in line["message"]]
+    assert retried and failed
+    for line in retried + failed:
+        assert "SMTPRecipientsRefused" in line["message"]
+        assert "booked" in line["message"]
+    for secret in (CLIENT_EMAIL, "robin.client", "2065550123", "555-0123"):
+        assert secret not in output
