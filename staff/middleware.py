@@ -3,8 +3,11 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME, logout
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+
+from staff.selectors import signin_wait_seconds
 
 # When this session's staff member signed in (seconds since the epoch), for the absolute limit.
 SIGNED_IN_AT = "staff_signed_in_at"
@@ -21,13 +24,20 @@ def two_factor_required(user):
 
 
 class StaffSecurityMiddleware:
-    """For signed-in staff: end the session after inactivity or after a working day whatever happens,
-    and ask for the second factor before anything else."""
+    """Slow down a username guessed at from many addresses; for signed-in staff, end the session after
+    inactivity or after a working day whatever happens, and ask for the second factor before anything else."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.method == "POST" and request.path == reverse("admin:login"):
+            # Before the password is even checked, so a try during the wait neither counts nor succeeds.
+            wait = signin_wait_seconds(username=request.POST.get("username", ""), now=timezone.now())
+            if wait:
+                response = render(request, "staff/signin_slowed.html", {"wait_seconds": wait}, status=429)
+                response["Retry-After"] = str(wait)
+                return response
         if self._is_staff(request):
             if self._seconds_left(request) <= 0:
                 # Past the absolute limit, however active: a stolen session cookie stops working too.

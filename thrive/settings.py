@@ -323,11 +323,16 @@ STAFF_SESSION_MAX_SECONDS = env.int("STAFF_SESSION_MAX_HOURS", default=12) * 60 
 # On unless DEBUG; tests turn it off except where they check it.
 REQUIRE_STAFF_2FA = env.bool("REQUIRE_STAFF_2FA", default=not DEBUG)
 OTP_TOTP_ISSUER = "Thrive for the People"
-# django-axes: five wrong passwords for one username, or from one address, lock sign-in for an hour.
-# An admin can unlock sooner by deleting the "access attempts" in the admin.
+# django-axes: five wrong passwords for one username from one address lock that pair for an hour.
+# The lock-out keys on both together, so a stranger can't lock a colleague out from everywhere; a
+# username guessed at from many addresses is slowed down instead (staff/selectors.py): after five
+# failures in all, each try waits twice as long as the last, from SIGNIN_DELAY_BASE_SECONDS up to
+# SIGNIN_DELAY_MAX_SECONDS. The front desk unlocks sooner by deleting the "access attempts" in the admin.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(hours=env.int("AXES_COOLOFF_HOURS", default=1))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+SIGNIN_DELAY_BASE_SECONDS = env.int("SIGNIN_DELAY_BASE_SECONDS", default=15)
+SIGNIN_DELAY_MAX_SECONDS = env.int("SIGNIN_DELAY_MAX_SECONDS", default=15 * 60)
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "staff.backends.axes_client_address"
 AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
