@@ -28,17 +28,9 @@ from consultations.scheduling.selectors import nearest_open_slots, parse_slot_ke
 from consultations.timefmt import PRACTICE_TZ, format_moment
 from consultations.tokens import private_page_path
 from staff.audit import ContactDetailsAccessLogMixin, audit_record_export
+from thrive.spreadsheets import csv_safe
 
 Status = Consultation.Status
-
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def csv_safe(value):
-    """A cell value a spreadsheet will show as text, never run as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def _nearest_message(starts_at, clinician, instance=None):
@@ -332,6 +324,7 @@ class ConsultationAdmin(DayViewAdminMixin, ContactDetailsAccessLogMixin, Clinici
 
     def _book_for_caller(self, request, obj, form):
         data = form.cleaned_data
+        obj.booked_via = Consultation.BookedVia.FRONT_DESK
         try:
             if data.get("starts_at"):
                 consultation_book(consultation=obj, starts_at=data["starts_at"], clinician=data.get("clinician"))

@@ -107,6 +107,7 @@ def callback_request_create(*, consultation, clinician=None, form_token=None, no
     if already := upcoming_consultation_for(phone=consultation.phone, email=consultation.email, now=now):
         raise AlreadyBooked(already)
     consultation.starts_at = None
+    consultation.booked_via = Consultation.BookedVia.CALLBACK
     consultation.clinician = clinician
     consultation.status = Status.NEW
     consultation.form_token = form_token or None
@@ -131,7 +132,8 @@ def consultation_cancel(*, consultation, by_practice=False, expected_status=None
         changes = changes.filter(status=expected_status)
     with transaction.atomic():
         previous_status = consultation.status
-        if not changes.update(status=Status.CANCELLED, cancelled_at=now, updated_at=now):
+        cancelled_by = Consultation.CancelledBy.PRACTICE if by_practice else Consultation.CancelledBy.CLIENT
+        if not changes.update(status=Status.CANCELLED, cancelled_at=now, cancelled_by=cancelled_by, updated_at=now):
             raise NotChangeable("This call can no longer be cancelled here.")
         consultation.refresh_from_db()
         audit_record_update(instance=consultation, changes={"status": (previous_status, consultation.status)})

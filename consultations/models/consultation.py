@@ -60,6 +60,15 @@ class Consultation(models.Model):
         ONLINE = "online", "Online"
         EITHER = "either", "Either"
 
+    class BookedVia(models.TextChoices):
+        ONLINE = "online", "Booked online"
+        FRONT_DESK = "front_desk", "Booked by the front desk"
+        CALLBACK = "callback", "Callback request"
+
+    class CancelledBy(models.TextChoices):
+        CLIENT = "client", "The client"
+        PRACTICE = "practice", "The practice"
+
     # The states a status may be reached from. A change applies only from one of these, so
     # two people working the queue at once can never, say, mark a cancelled call as called.
     STATUS_FROM = {
@@ -136,7 +145,11 @@ class Consultation(models.Model):
         "they can ask to see everything we hold about them.",
     )
 
-    created_at = models.DateTimeField(auto_now_add=True)
+    # How the call came to be and who cancelled it: the practice's insights count these, never who it was.
+    booked_via = models.CharField(max_length=12, choices=BookedVia, default=BookedVia.ONLINE, editable=False)
+    cancelled_by = models.CharField(max_length=8, choices=CancelledBy, blank=True, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     erased_at = models.DateTimeField(

@@ -8,7 +8,6 @@ import time_machine
 from auditlog.models import LogEntry
 from django.urls import reverse
 
-from consultations.booking.admin import csv_safe
 from consultations.models import Consultation, ConsultationSettings, TimeOff
 from consultations.privacy.services import consultation_personal_data
 from tests.clinicians.factories import StaffUserFactory, clinician_user, front_desk_user
@@ -20,6 +19,7 @@ from tests.consultations.factories import (
     pt,
 )
 from tests.pages.factories import PageFactory
+from thrive.spreadsheets import csv_safe
 
 pytestmark = pytest.mark.django_db
 
@@ -176,6 +176,7 @@ def test_staff_book_a_caller_into_an_open_time(desk, mari):
     assert call.starts_at == pt(2026, 3, 3, 10, 30)
     assert call.status == Status.CONFIRMED
     assert call.consented_at is not None
+    assert call.booked_via == Consultation.BookedVia.FRONT_DESK
 
 
 def test_staff_booking_needs_an_open_time_and_the_callers_consent(desk, mari):

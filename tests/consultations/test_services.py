@@ -175,6 +175,7 @@ def test_callback_request_is_saved_without_a_time(recorded):
     assert request.status == Status.NEW
     assert request.clinician == clinician
     assert request.consented_at is not None
+    assert request.booked_via == Consultation.BookedVia.CALLBACK
     assert recorded == [(request.reference, Notification.Event.CALLBACK_REQUESTED)]
     assert callback_request_create(consultation=unsaved(), form_token="cb").pk == request.pk
 
@@ -186,6 +187,7 @@ def test_client_cancel_frees_the_slot_and_cannot_be_repeated(recorded):
     consultation_cancel(consultation=booked)
     assert booked.status == Status.CANCELLED
     assert booked.cancelled_at is not None
+    assert (booked.booked_via, booked.cancelled_by) == ("online", "client")
     with pytest.raises(NotChangeable):
         consultation_cancel(consultation=booked)
     assert recorded[-1] == (booked.reference, Notification.Event.CANCELLED)
@@ -204,6 +206,8 @@ def test_practice_cancel_reports_a_practice_cancellation(recorded):
     booked = ConsultationFactory(starts_at=pt(2026, 3, 2, 10, 0), status=Status.CALLED)
     consultation_cancel(consultation=booked, by_practice=True)
     assert recorded == [(booked.reference, Notification.Event.PRACTICE_CANCELLED)]
+    booked.refresh_from_db()
+    assert booked.cancelled_by == Consultation.CancelledBy.PRACTICE
 
 
 def test_reschedule_takes_the_new_time_and_releases_the_old_one(recorded):
