@@ -105,6 +105,7 @@ TARGETS = {
     "booking_p95_ms": 150,
     "home_total_bytes": 100 * 1024,
     "css_compressed_bytes": 30 * 1024,
+    "insights_ms": 300,
 }
 
 
@@ -428,6 +429,8 @@ def scaling():
     dataset("add-consultations", "--count", "48000")
     result["admin_consultations"]["50000"] = dataset("admin-list")
     log(f"admin list: {result['admin_consultations']}")
+    result["insights_12_months"] = dataset("insights")
+    log(f"insights, 12 months of 50,000 consultations: {result['insights_12_months']}")
     return result
 
 
@@ -462,6 +465,10 @@ def check_targets(report):
     css = (report["css"] or {}).get("brotli") or (report["css"] or {}).get("gzip")
     if css:
         checks.append(("CSS: ≤ 30 KB compressed", f"{css / 1024:.1f} KB", css <= TARGETS["css_compressed_bytes"]))
+    insights = report["scaling"].get("insights_12_months")
+    if insights:
+        ms = insights["p50_ms"]
+        checks.append(("insights, 12 months of 50,000 calls: < 300 ms", f"{ms:.0f} ms", ms < TARGETS["insights_ms"]))
     return [{"target": target, "measured": measured, "met": met} for target, measured, met in checks]
 
 

@@ -58,7 +58,7 @@ def build(*, clinicians, pages, consultations):
     Clinician.specialties.through.objects.bulk_create(
         Clinician.specialties.through(clinician_id=clinician.pk, specialty_id=specialty.pk)
         for clinician in new_clinicians
-        for specialty in rng.sample(specialties, 3)
+        for specialty in rng.sample(specialties, min(3, len(specialties)))
     )
     ConsultationHours.objects.bulk_create(
         ConsultationHours(clinician=clinician, weekday=day, starts_at=datetime.time(start), ends_at=datetime.time(end))
@@ -166,13 +166,12 @@ def queries(*, paths):
     return result
 
 
-def admin_list(*, repeats):
-    """The front desk's consultation list: its query count and time, signed in as the front desk."""
+def _timed_get(url, *, repeats):
+    """Query count and time of a staff page, signed in as the front desk (with the second factor passed)."""
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django.urls import reverse
 
     from consultations.models import Consultation
 
@@ -182,7 +181,6 @@ def admin_list(*, repeats):
     client = Client()
     client.force_login(user)
     _verify_second_factor(client, user)
-    url = reverse("admin:consultations_consultation_changelist")
     client.get(url)  # warm the connection and templates
     timings = []
     for _ in range(repeats):
@@ -197,6 +195,41 @@ def admin_list(*, repeats):
         "p50_ms": round(statistics.median(timings), 1),
         "max_ms": round(max(timings), 1),
     }
+
+
+def admin_list(*, repeats):
+    """The front desk's consultation list."""
+    from django.urls import reverse
+
+    return _timed_get(reverse("admin:consultations_consultation_changelist"), repeats=repeats)
+
+
+def insights(*, repeats):
+    """The insights page over 12 months, once every consultation was asked for days before its call."""
+    from django.db.models import Case, DurationField, ExpressionWrapper, F, Value, When
+    from django.db.models.functions import Mod
+    from django.urls import reverse
+
+    from consultations.models import Consultation
+
+    BookedVia = Consultation.BookedVia
+    Consultation.objects.exclude(starts_at=None).update(
+        created_at=F("starts_at")
+        - ExpressionWrapper(Value(datetime.timedelta(hours=7)) * (Mod(F("id"), 40) + 1), output_field=DurationField()),
+        booked_via=Case(
+            When(id__endswith="3", then=Value(BookedVia.FRONT_DESK)),
+            When(id__endswith="7", then=Value(BookedVia.CALLBACK)),
+            default=Value(BookedVia.ONLINE),
+        ),
+        heard_about=Case(
+            When(id__endswith="1", then=Value("Google")),
+            When(id__endswith="2", then=Value("A friend told me")),
+            When(id__endswith="5", then=Value("Psychology Today")),
+            default=Value(""),
+        ),
+    )
+    _analyze()
+    return _timed_get(f"{reverse('insights')}?period=12m", repeats=repeats)
 
 
 def _verify_second_factor(client, user):
@@ -223,6 +256,7 @@ def main():
     commands.add_parser("add-consultations").add_argument("--count", type=int, required=True)
     commands.add_parser("queries").add_argument("paths", nargs="+")
     commands.add_parser("admin-list").add_argument("--repeats", type=int, default=20)
+    commands.add_parser("insights").add_argument("--repeats", type=int, default=10)
     args = vars(parser.parse_args())
     django.setup()
     handler = {
@@ -231,6 +265,7 @@ def main():
         "add-consultations": add_consultations,
         "queries": queries,
         "admin-list": admin_list,
+        "insights": insights,
     }[args.pop("command")]
     print(json.dumps(handler(**{key.replace("-", "_"): value for key, value in args.items()})))
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "clinicians",
     "pages",
     "consultations",
+    "insights",
     "demo",
 ]
 

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from clinicians.sitemaps import ClinicianSitemap
 from consultations.privacy import views as privacy_views
+from insights.views import insights_page
 from pages.sitemaps import PageSitemap
 from staff.urls import two_factor_urls
 from thrive import views as site_views
@@ -19,6 +20,7 @@ admin.site.index_title = "Front desk"
 urlpatterns = [
     # Before the admin, whose catch-all would otherwise answer these paths.
     *two_factor_urls(),
+    path(f"{settings.ADMIN_URL}insights/", admin.site.admin_view(insights_page), name="insights"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
