@@ -56,6 +56,8 @@ ANONYMOUS_FIELDS = {
     "status",
     "service",
     "session_format",
+    "booked_via",
+    "cancelled_by",
     "consented_at",
     "consent_policy_version",
     "consent_policy",
