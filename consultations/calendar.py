@@ -13,6 +13,26 @@ from consultations.timefmt import PRACTICE_TZ
 from thrive.models import SiteSettings
 
 
+def consultation_uid(consultation):
+    """The call's identity in every calendar: the client's .ics and the clinician's feed share it."""
+    host = urlsplit(settings.SITE_URL).hostname or "thrive.invalid"
+    return f"consultation-{consultation.reference}@{host}"
+
+
+def consultation_sequence(consultation):
+    """A number that only grows as the booking changes (seconds since it was made), so a move replaces the old time."""
+    if not consultation.created_at:
+        return 0
+    changed = consultation.updated_at or timezone.now()
+    return max(0, int((changed - consultation.created_at).total_seconds()))
+
+
+def add_practice_timezone(calendar, moments):
+    """Include the rules of Pacific Time for the years these moments fall in (VTIMEZONE)."""
+    years = [moment.year for moment in moments] or [timezone.localdate().year]
+    calendar.add_missing_timezones(first_date=date(min(years) - 1, 1, 1), last_date=date(max(years) + 1, 12, 31))
+
+
 def consultation_ics(consultation):
     """The call as an iCalendar file: its time in America/Los_Angeles with the zone's rules included.
 
@@ -27,8 +47,6 @@ def consultation_ics(consultation):
     minutes = ConsultationSettings.get_solo().call_minutes
     starts = timezone.localtime(consultation.starts_at, PRACTICE_TZ)
     who = consultation.clinician.full_name if consultation.clinician else site.practice_name
-    changed = consultation.updated_at or timezone.now()
-    host = urlsplit(settings.SITE_URL).hostname or "thrive.invalid"
     new_link_url = f"{settings.SITE_URL}{reverse('consultations:new_link')}"
 
     description = [
@@ -37,9 +55,8 @@ def consultation_ics(consultation):
         f"To reschedule or cancel, use the link in your confirmation email, or ask for a new one: {new_link_url}",
     ]
     event = Event.new(
-        uid=f"consultation-{consultation.reference}@{host}",
-        # A number that only grows as the booking changes (seconds since it was made).
-        sequence=max(0, int((changed - consultation.created_at).total_seconds())) if consultation.created_at else 0,
+        uid=consultation_uid(consultation),
+        sequence=consultation_sequence(consultation),
         stamp=timezone.now(),
         start=starts,
         end=starts + timedelta(minutes=minutes),
@@ -57,5 +74,5 @@ def consultation_ics(consultation):
 
     calendar = Calendar.new(prodid=f"-//{site.practice_name}//Consultations//EN", method="PUBLISH")
     calendar.add_component(event)
-    calendar.add_missing_timezones(first_date=date(starts.year - 1, 1, 1), last_date=date(starts.year + 1, 12, 31))
+    add_practice_timezone(calendar, [starts])
     return calendar.to_ical()

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from consultations.calendars.services import external_calendars_sync
 from consultations.outbox import services as notifications
 from consultations.privacy.services import consultations_erase_expired
 
@@ -28,3 +29,9 @@ def record_daily_digests():
 def erase_expired_personal_data():
     """Beat, daily: erase the personal details of consultations past the retention period."""
     return consultations_erase_expired()
+
+
+@shared_task
+def sync_external_calendars():
+    """Beat, every few minutes: read clinicians' own calendars for the times they are busy."""
+    return {calendar.pk: error for calendar, error in external_calendars_sync().items()}

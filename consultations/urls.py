@@ -1,6 +1,7 @@
 from django.urls import path
 
 from consultations.booking import views
+from consultations.calendars import views as calendar_views
 from consultations.privacy import views as privacy_views
 
 app_name = "consultations"
@@ -11,6 +12,8 @@ urlpatterns = [
     path("callback/", views.callback, name="callback"),
     path("new-link/", privacy_views.private_link_request, name="new_link"),
     path("data-erased/", privacy_views.consultation_data_erased, name="data_erased"),
+    # A clinician's private calendar subscription (consultations/calendars/): two segments, never a booking link.
+    path("calendar/<str:token>/calls.ics", calendar_views.calendar_feed, name="calendar_feed"),
     # The signed token contains ":" and so can never collide with the fixed paths above.
     path("<str:token>/", views.manage, name="manage"),
     path("<str:token>/calendar.ics", views.calendar_file, name="calendar"),

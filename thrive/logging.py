@@ -26,13 +26,15 @@ PHONE_REDACTED = "[phone]"
 MAYBE_PHONE = re.compile(r"(?:\d\D{0,3}){7}")
 # The practice's numbers are American; others are recognised by their leading "+".
 PHONE_REGION = "US"
+# A clinician's calendar subscription address (consultations/calendars/): a random token, not a signed value.
+CALENDAR_FEED_TOKEN = re.compile(r"(/calendar/)[\w-]+")
 
 # Attributes of a LogRecord that hold request data and must never reach the output.
 REQUEST_ATTRIBUTES = ("request", "data", "POST", "body")
 
 
 def redact_tokens(text):
-    return SIGNED_VALUE.sub(REDACTED, text)
+    return CALENDAR_FEED_TOKEN.sub(rf"\g<1>{REDACTED}", SIGNED_VALUE.sub(REDACTED, text))
 
 
 def redact_contact_details(text):

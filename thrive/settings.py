@@ -162,6 +162,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CALENDAR_SYNC_MINUTES = env.int("CALENDAR_SYNC_MINUTES", default=5)
 CELERY_BEAT_SCHEDULE = {
     # Messages still waiting a few minutes after they were due (lost task, broker down at booking).
     "requeue-stale-notifications": {"task": "consultations.tasks.requeue_stale_notifications", "schedule": 60.0},
@@ -181,7 +182,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "staff.tasks.purge_old_signin_records",
         "schedule": crontab(hour=3, minute=45),
     },
+    # Busy times from clinicians' own calendars (consultations/calendars/).
+    "sync-external-calendars": {
+        "task": "consultations.tasks.sync_external_calendars",
+        "schedule": CALENDAR_SYNC_MINUTES * 60.0,
+    },
 }
+
+# Clinicians' own calendars (consultations/calendars/). Addresses are encrypted with this key, or one
+# derived from SECRET_KEY when it is empty (changing either means entering the addresses again).
+CALENDAR_ADDRESS_KEY = env("CALENDAR_ADDRESS_KEY", default="")
+# How long the last good copy of a calendar that stopped answering stays in force; after that the
+# clinician's times are hidden rather than offered blind.
+CALENDAR_STALE_AFTER = timedelta(minutes=env.int("CALENDAR_STALE_MINUTES", default=60))
+# Reading one calendar: seconds to wait and bytes to accept at most.
+CALENDAR_FETCH_TIMEOUT_SECONDS = env.float("CALENDAR_FETCH_TIMEOUT_SECONDS", default=10.0)
+CALENDAR_FETCH_MAX_BYTES = env.int("CALENDAR_FETCH_MAX_BYTES", default=5 * 1024 * 1024)
+# Addresses on this machine (http://127.0.0.1) are refused unless this is on, so a calendar address can
+# never reach the practice's own network; on by default only for development.
+CALENDAR_FETCH_ALLOW_LOOPBACK = env.bool("CALENDAR_FETCH_ALLOW_LOOPBACK", default=DEBUG)
+# A calendar app asking for a clinician's subscription feed more often than this per hour gets "429".
+CALENDAR_FEED_REQUESTS_PER_HOUR = env.int("CALENDAR_FEED_REQUESTS_PER_HOUR", default=60)
 
 # Notifications: how often and how long a message is retried before it shows as failed.
 # Waits double from the base: 30 s, 1, 2, 4, 8 minutes (about 15 minutes in all).

@@ -36,6 +36,7 @@ class Notification(models.Model):
         PRIVACY_REQUEST = "privacy_request", "Privacy request"
         PRIVATE_LINK = "private_link", "Fresh private link"
         ACCESS_CODE = "access_code", "One-time code to see your data"
+        CALENDAR_FAILING = "calendar_failing", "A clinician's own calendar stopped working"
 
     class Role(models.TextChoices):
         CLIENT = "client", "Client"

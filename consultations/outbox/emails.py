@@ -105,6 +105,19 @@ def day_view_url(clinician, day):
     return absolute(f"{path}?{urlencode({'date': day.isoformat(), 'clinician': clinician.pk})}")
 
 
+def _calendar_context(notification):
+    clinician = notification.clinician
+    return {
+        "clinician": clinician,
+        # What is wrong now, never the calendars' addresses.
+        "calendars": list(clinician.external_calendars.exclude(failing_since=None).order_by("name")),
+        "admin_url": absolute(
+            reverse("admin:consultations_externalcalendar_changelist") + f"?clinician__id__exact={clinician.pk}"
+        ),
+        "stale_minutes": int(settings.CALENDAR_STALE_AFTER.total_seconds() // 60),
+    }
+
+
 def _day_context(notification):
     return {
         "clinician": notification.clinician,
@@ -157,6 +170,7 @@ CONTEXT = {
     About.DAY: _day_context,
     About.PRIVACY_REQUEST: _privacy_request_context,
     About.ACCESS_CODE: _access_code_context,
+    About.CALENDAR: _calendar_context,
 }
 
 

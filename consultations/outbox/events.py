@@ -24,6 +24,7 @@ class About(StrEnum):
     DAY = "day"  # one clinician's calls on one day
     PRIVACY_REQUEST = "privacy_request"  # a request from someone without a booking link
     ACCESS_CODE = "access_code"  # a one-time code before the client sees, downloads or deletes their data
+    CALENDAR = "calendar"  # one clinician's own calendars (consultations/calendars/) that can't be read
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -136,6 +137,12 @@ EVENTS = {
     Event.ACCESS_CODE: EventMessages(
         about=About.ACCESS_CODE,
         templates={Role.CLIENT: "consultations/email/access_code_client.html"},
+    ),
+    # Recorded by services.calendar_outage_record, once per outage, when a clinician's own calendar has
+    # failed for longer than CALENDAR_STALE_AFTER and their times are hidden.
+    Event.CALENDAR_FAILING: EventMessages(
+        about=About.CALENDAR,
+        templates={Role.FRONT_DESK: "consultations/email/calendar_failing_staff.html"},
     ),
 }
 

@@ -31,7 +31,7 @@ def _still_wanted(notification, now):
     """False for a message that would now say something untrue or reach someone whose details were erased."""
     consultation = notification.consultation
     messages = event_messages(notification.event)
-    if messages.about == About.DAY:
+    if messages.about in (About.DAY, About.CALENDAR):
         return True
     if messages.about == About.PRIVACY_REQUEST:
         return notification.privacy_request_id is not None

@@ -187,6 +187,21 @@ def access_code_record(*, access_code):
     return _write_and_enqueue([row])
 
 
+def calendar_outage_record(*, calendar):
+    """Tell the front desk a clinician's own calendar has stopped working: once per outage (its failing_since)."""
+    to_email = _front_desk_email()
+    if not to_email:
+        return []
+    row = Notification(
+        clinician_id=calendar.clinician_id,
+        event=Event.CALENDAR_FAILING,
+        recipient_role=Role.FRONT_DESK,
+        to_email=to_email,
+        dedupe_key=f"{Event.CALENDAR_FAILING}:{calendar.pk}:{calendar.failing_since:%Y%m%dT%H%M%S}",
+    )
+    return _write_and_enqueue([row])
+
+
 def _write_and_enqueue(rows):
     """Write the rows not written before and enqueue them after the commit; returns the new ones."""
     if not rows:

@@ -6,10 +6,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Q
+from django.db.models import DateTimeField, Q, Value
 from django.utils import timezone
 
-from consultations.models import Consultation, ConsultationHours, ConsultationSettings, TimeOff
+from consultations.models import (
+    BusyTime,
+    Consultation,
+    ConsultationHours,
+    ConsultationSettings,
+    ExternalCalendar,
+    TimeOff,
+)
 from consultations.timefmt import PRACTICE_TZ, format_day, format_moment, format_time, local
 from thrive.cache import get_or_build
 
@@ -160,6 +167,8 @@ def open_slots(*, clinician=None, now=None, on_date=None, exclude=None, settings
     for starts in busy.values():
         starts.sort()
 
+    hidden, engaged = _own_calendars_busy(clinician_ids, now=now, start=range_start, end=range_end + buffer)
+
     free = defaultdict(list)
     step = call + buffer
     day = first_day
@@ -167,7 +176,7 @@ def open_slots(*, clinician=None, now=None, on_date=None, exclude=None, settings
         if day not in days_off[None]:
             for window in windows.get(day.weekday(), []):
                 who = window.clinician_id
-                if day in days_off[who]:
+                if day in days_off[who] or who in hidden:
                     continue
                 if settings.daily_cap is not None and calls_per_day[(who, day)] >= settings.daily_cap:
                     continue
@@ -179,10 +188,48 @@ def open_slots(*, clinician=None, now=None, on_date=None, exclude=None, settings
                     nearest = bisect_right(taken, start - step)
                     if nearest < len(taken) and taken[nearest] < start + step:
                         continue
+                    # Busy in their own calendar: the call and its buffer must end before, and start a buffer after.
+                    if any(
+                        start < ends_at + buffer and start + step > starts_at
+                        for starts_at, ends_at in engaged[(who, day)]
+                    ):
+                        continue
                     if who not in free[start]:
                         free[start].append(who)
         day += datetime.timedelta(days=1)
     return [Slot(starts_at=start, clinician_ids=tuple(sorted(ids))) for start, ids in sorted(free.items())]
+
+
+def _own_calendars_busy(clinician_ids, *, now, start, end):
+    """What clinicians' own calendars say (consultations/calendars/), in one query.
+
+    Returns the clinicians whose calendar has no good copy newer than CALENDAR_STALE_AFTER (their
+    times are hidden, not offered blind) and their busy intervals by (clinician id, Pacific date).
+    """
+    no_time = Value(None, output_field=DateTimeField())
+    out_of_date = (
+        ExternalCalendar.objects.filter(clinician_id__in=clinician_ids)
+        .out_of_date(now)
+        .order_by()
+        .values_list("clinician_id", no_time, no_time)
+    )
+    busy_times = (
+        BusyTime.objects.filter(clinician_id__in=clinician_ids, starts_at__lt=end, ends_at__gt=start)
+        .order_by()
+        .values_list("clinician_id", "starts_at", "ends_at")
+    )
+    hidden = set()
+    engaged = defaultdict(list)
+    for who, starts_at, ends_at in busy_times.union(out_of_date, all=True):
+        if starts_at is None:
+            hidden.add(who)
+            continue
+        # Listed on every Pacific date it touches, and the day either side (a call near midnight).
+        day = local(starts_at).date() - datetime.timedelta(days=1)
+        while day <= local(ends_at).date() + datetime.timedelta(days=1):
+            engaged[(who, day)].append((starts_at, ends_at))
+            day += datetime.timedelta(days=1)
+    return hidden, engaged
 
 
 # How long the public list of open times may be reused; any booking change refreshes it at once anyway.

@@ -9,11 +9,17 @@ from unittest import mock
 import pytest
 from django.conf import settings
 from django.db import transaction
+from django.utils.timezone import now
 
-from consultations.models import Notification, PrivacyRequest
+from consultations.models import ExternalCalendar, Notification, PrivacyRequest
 from consultations.outbox import emails, events
 from consultations.outbox.events import EVENTS
-from consultations.outbox.services import digest_record, notifications_record, private_link_record
+from consultations.outbox.services import (
+    calendar_outage_record,
+    digest_record,
+    notifications_record,
+    private_link_record,
+)
 from consultations.privacy.services import access_code_send, privacy_request_create
 from tests.consultations.factories import ClinicianFactory, ConsultationFactory, pt
 from tests.html_checker import html_errors
@@ -70,6 +76,15 @@ def record_every_event():
     with transaction.atomic():
         private_link_record(consultation=callback)
     access_code_send(consultation=call)
+    calendar = ExternalCalendar(
+        clinician=sam,
+        name="Sessions & supervision",
+        last_error="The calendar did not answer in time.",
+        failing_since=now(),
+    )
+    calendar.address = "https://calendar.example/private-abc/basic.ics"
+    calendar.save()
+    calendar_outage_record(calendar=calendar)
     return list(Notification.objects.order_by("pk"))
 
 

@@ -32,6 +32,7 @@ def test_front_desk_can_manage_the_site_and_every_consultation():
         | crud("consultations", "consultationsettings", ["view", "change"])
         | crud("consultations", "notification", ["view", "change"])
         | crud("consultations", "privacyrequest", ["view", "add", "change"])
+        | crud("consultations", "externalcalendar")
         | {("auditlog", "view_logentry")}
         | crud("axes", "accessattempt", ["view", "delete"])
     )
@@ -45,6 +46,7 @@ def test_clinicians_manage_only_their_profile_hours_time_off_and_calls():
         | crud("consultations", "consultation", ["view", "change"])
         | crud("consultations", "consultationhours")
         | crud("consultations", "timeoff")
+        | crud("consultations", "externalcalendar")
     )
 
     assert perms("Clinicians") == expected
