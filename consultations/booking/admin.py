@@ -10,6 +10,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from localflavor.us.us_states import US_STATES
 
 from clinicians.permissions import ClinicianScopedAdminMixin
 from consultations.booking.dayview import DayViewAdminMixin, phone_href, phone_written
@@ -24,13 +25,27 @@ from consultations.booking.services import (
 )
 from consultations.models import Consultation
 from consultations.outbox.admin import NotificationInline
-from consultations.scheduling.selectors import nearest_open_slots, parse_slot_key, slot_key, slot_lookup
+from consultations.scheduling.selectors import (
+    nearest_open_slots,
+    open_slots,
+    parse_slot_key,
+    slot_key,
+    slot_lookup,
+    slots_by_day,
+)
 from consultations.timefmt import PRACTICE_TZ, format_moment
 from consultations.tokens import private_page_path
 from staff.audit import ContactDetailsAccessLogMixin, audit_record_export
 from thrive.spreadsheets import csv_safe
 
 Status = Consultation.Status
+
+# Washington first (the practice's state), then every other state by name, then outside the US.
+STATE_CHOICES = [
+    ("WA", "Washington"),
+    *[(code, name) for code, name in sorted(US_STATES, key=lambda state: state[1]) if code != "WA"],
+    ("ZZ", "Outside the US"),
+]
 
 
 def _nearest_message(starts_at, clinician, instance=None):
@@ -49,6 +64,14 @@ class ConsultationAdminForm(forms.ModelForm):
         help_text="Needed when booking for someone who phoned in: read them the short privacy summary first.",
     )
 
+    # A caller who phoned in is booked from the open times, grouped by day, like the public picker.
+    slot = forms.CharField(
+        label="Time",
+        required=False,
+        widget=forms.Select,
+        help_text="Open times in Pacific Time, by day. Leave it on “No time yet” for a callback request.",
+    )
+    state_of_residence = forms.ChoiceField(label="State of residence", choices=STATE_CHOICES, initial="WA")
     loaded_status = forms.CharField(widget=forms.HiddenInput, required=False)
     loaded_schedule = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -58,6 +81,15 @@ class ConsultationAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        state = self.instance.state_of_residence
+        if state and state not in dict(STATE_CHOICES):  # an older record's value stays as it was
+            self.fields["state_of_residence"].choices = [*STATE_CHOICES, (state, state)]
+        if self.instance.pk is None:
+            days = slots_by_day(open_slots())
+            self.fields["slot"].widget.choices = [
+                ("", "No time yet (a callback request)"),
+                *[(day.label, [(slot.key, f"{day.label}, {slot.time_label}") for slot in day.slots]) for day in days],
+            ]
         if self.instance.pk:
             self.initial["loaded_status"] = self.instance.status
             self.initial["loaded_schedule"] = self._schedule_key(self.instance.clinician_id, self.instance.starts_at)
@@ -70,6 +102,10 @@ class ConsultationAdminForm(forms.ModelForm):
         clinician = cleaned.get("clinician")
 
         if adding:
+            key = cleaned.get("slot")
+            starts_at = cleaned["starts_at"] = parse_slot_key(key) if key else None
+            if key and starts_at is None:
+                self.add_error("slot", "Choose one of the open times.")
             if not cleaned.get("caller_consented"):
                 self.add_error("caller_consented", "Ask the caller for their consent before booking.")
             phone, email = cleaned.get("phone"), cleaned.get("email")
@@ -79,7 +115,7 @@ class ConsultationAdminForm(forms.ModelForm):
                     "Move that one instead."
                 )
             if starts_at is not None and slot_lookup(starts_at=starts_at, clinician=clinician) is None:
-                self.add_error("starts_at", "That time isn’t open. " + _nearest_message(starts_at, clinician))
+                self.add_error("slot", "That time isn’t open. " + _nearest_message(starts_at, clinician))
             return cleaned
 
         # What this member of staff changed is measured against the page as they loaded it, so a
@@ -203,7 +239,7 @@ class ConsultationAdmin(DayViewAdminMixin, ContactDetailsAccessLogMixin, Clinici
     ]
 
     def get_fieldsets(self, request, obj=None):
-        call = ["status", "clinician", "starts_at"] if obj else ["clinician", "starts_at"]
+        call = ["status", "clinician", "starts_at"] if obj else ["clinician", "slot"]
         client = list(Consultation.CLIENT_FIELDS)
         if obj is None:
             return [

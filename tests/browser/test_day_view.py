@@ -155,3 +155,22 @@ def test_two_people_marking_one_call_at_once_leave_one_change(browser, live_serv
     assert call.status == Status.NO_ANSWER
     for page in pages:
         page.context.close()
+
+
+def test_the_front_desk_books_a_phone_caller_by_picking_an_open_time(page, demo_content, staff_groups):
+    page.set_viewport_size(DESKTOP)
+    front_desk_user(username="frontdesk")
+    sign_in(page, "frontdesk")
+    page.get_by_role("link", name="Today's calls").click()
+    page.get_by_role("link", name="Book a caller").click()
+    page.get_by_label("Time").select_option(index=1)
+    expect(page.get_by_label("State of residence")).to_have_value("WA")
+    page.get_by_label("First name").fill("Pat")
+    page.get_by_label("Last name").fill("Phoned")
+    page.get_by_label("Phone").fill("206-555-0177")
+    page.get_by_label("The caller agreed to the privacy policy").check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("was added successfully")).to_be_visible()
+    booked = Consultation.objects.get(first_name="Pat")
+    assert booked.starts_at is not None and booked.status == Status.CONFIRMED
+    assert booked.state_of_residence == "WA"

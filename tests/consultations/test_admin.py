@@ -164,8 +164,7 @@ def test_staff_book_a_caller_into_an_open_time(desk, mari):
             session_format="in_person",
         ),
         clinician="",
-        starts_at_0="2026-03-03",
-        starts_at_1="10:30:00",
+        slot="20260303T1830Z",
         caller_consented="on",
     )
     data.pop("status")
@@ -190,8 +189,7 @@ def test_staff_booking_needs_an_open_time_and_the_callers_consent(desk, mari):
             session_format="in_person",
         ),
         clinician=mari.pk,
-        starts_at_0="2026-03-03",
-        starts_at_1="13:00:00",
+        slot="20260303T2100Z",
     )
     data.pop("status")
     response = desk.post(reverse("admin:consultations_consultation_add"), data)

@@ -269,3 +269,10 @@ def test_the_consultation_list_links_the_phone_to_call(desk, mari):
     ConsultationFactory(clinician=mari, phone="+12065550123")
     html = desk.get(reverse("admin:consultations_consultation_changelist")).content.decode()
     assert '<a href="tel:+12065550123">206-555-0123</a>' in html
+
+
+def test_booking_a_caller_offers_open_times_by_day_and_washington_first(desk, mari):
+    html = desk.get(reverse("admin:consultations_consultation_add")).content.decode()
+    assert '<optgroup label="Tuesday, March 3">' in html
+    assert '<option value="20260303T1800Z">Tuesday, March 3, 10:00 AM</option>' in html
+    assert '<option value="WA" selected>Washington</option>' in html
