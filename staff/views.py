@@ -65,9 +65,12 @@ def two_factor_setup(request):
     _staff_only(request)
     if TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists():
         return redirect(f"{reverse('two_factor')}?{urlencode({REDIRECT_FIELD_NAME: _next_url(request)})}")
-    # The secret is kept on an unconfirmed device until the first code proves the app has it.
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    # The secret is kept on an unconfirmed device until the first code proves the app has it. Each
+    # visit to the page gets a new one, so a secret seen once (over a shoulder, in a shared browser)
+    # is useless by the next sign-in; only the code form's own submission checks the shown one.
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first() if request.method == "POST" else None
     if device is None:
+        TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
         device = TOTPDevice.objects.create(user=request.user, name="Authenticator app", confirmed=False)
     form = CodeForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():

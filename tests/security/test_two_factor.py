@@ -67,6 +67,16 @@ def test_setting_up_shows_a_qr_code_inline_and_the_key_and_confirms_with_a_code(
         assert client.get(reverse("admin:index")).status_code == 200
 
 
+def test_each_visit_to_the_setup_page_shows_a_new_secret_until_one_is_confirmed(client, staff, two_factor_on):
+    client.force_login(staff)
+    secrets_shown = []
+    for _ in range(2):
+        client.get(reverse("two_factor_setup"))
+        [device] = TOTPDevice.objects.filter(user=staff, confirmed=False)
+        secrets_shown.append(device.key)
+    assert secrets_shown[0] != secrets_shown[1]
+
+
 def test_a_staff_member_with_an_app_must_enter_its_code_at_each_sign_in(client, staff, two_factor_on):
     device = TOTPDevice.objects.create(user=staff, name="Phone", confirmed=True)
     client.force_login(staff)
