@@ -211,6 +211,9 @@ NOTIFICATION_RETRY_BASE_SECONDS = 30.0
 NOTIFICATION_RETRY_MAX_SECONDS = 10 * 60.0
 # How long after it was due a waiting message is handed to the workers again.
 NOTIFICATION_STALE_MINUTES = 5
+# How long a worker may take over one message (claim to recorded outcome) before the row counts as
+# left mid-send and is sent again with the same Message-ID. Well above the mail timeouts of one send.
+NOTIFICATION_LEASE_SECONDS = env.int("NOTIFICATION_LEASE_SECONDS", default=120)
 
 # Mail (Django 6.1 MAILERS): files under var/mail/ in debug unless EMAIL_URL names a server.
 EMAIL_URL = env("EMAIL_URL", default="")

@@ -1,5 +1,9 @@
 """The outbox: every message the site sends, written in the same transaction as the change it reports."""
 
+import hashlib
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -10,8 +14,15 @@ from consultations.models.consultation import Consultation
 
 class NotificationQuerySet(models.QuerySet):
     def due(self, now=None):
-        """Pending messages whose next attempt is due."""
-        return self.filter(status=Notification.Status.PENDING, next_attempt_at__lte=now or timezone.now())
+        """Messages to send now: waiting ones whose next attempt is due, and ones whose sender's lease ran out.
+
+        A row left "being sent" past its lease belongs to a worker that died (or lost the
+        database) during the SMTP conversation: it is sent again, with the same Message-ID.
+        """
+        return self.filter(
+            status__in=[Notification.Status.PENDING, Notification.Status.SENDING],
+            next_attempt_at__lte=now or timezone.now(),
+        )
 
 
 class Notification(models.Model):
@@ -19,6 +30,7 @@ class Notification(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to send"
+        SENDING = "sending", "Being sent (may have been sent)"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
         SKIPPED = "skipped", "Not needed any more"
@@ -44,6 +56,9 @@ class Notification(models.Model):
         PREVIOUS_CLINICIAN = "previous_clinician", "Clinician the call moved from"
         FRONT_DESK = "front_desk", "Front desk"
 
+    # A message in one of these may be in someone's inbox already: sending it again asks first.
+    MAY_HAVE_BEEN_DELIVERED = [Status.SENT, Status.SENDING]
+
     consultation = models.ForeignKey(
         Consultation, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
@@ -61,6 +76,13 @@ class Notification(models.Model):
     )
     to_email = models.EmailField()
     dedupe_key = models.CharField(max_length=200, unique=True, editable=False)
+    message_id = models.CharField(
+        "Message-ID",
+        max_length=255,
+        editable=False,
+        blank=True,
+        help_text="The email's own id, the same on every try, so a copy sent twice is folded by mail systems.",
+    )
     call_starts_at = models.DateTimeField(
         null=True, blank=True, help_text="The call's time when the message was written (messages say this time)."
     )
@@ -96,7 +118,9 @@ class Notification(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     next_attempt_at = models.DateTimeField(
-        default=timezone.now, help_text="When the message is next due to be tried, if it is still waiting."
+        default=timezone.now,
+        help_text="When the message is next due to be tried, if it is still waiting; while it is being sent, "
+        "when the sender's time runs out and it is tried again.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -112,3 +136,19 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.event} to {self.recipient_role}"
+
+    def save(self, *args, **kwargs):
+        self.assign_message_id()
+        super().save(*args, **kwargs)
+
+    def assign_message_id(self):
+        """Fix the Message-ID from the row's unique key, on the site's domain, once, before the row is written."""
+        if not self.message_id:
+            self.message_id = notification_message_id(self.dedupe_key)
+
+
+def notification_message_id(dedupe_key):
+    """The Message-ID for the outbox row with this key: unique per row, revealing nothing about it."""
+    digest = hashlib.sha256(dedupe_key.encode()).hexdigest()[:32]
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<notification.{digest}@{domain}>"

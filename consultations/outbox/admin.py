@@ -1,6 +1,8 @@
 """The notification outbox in the admin: what was sent about each consultation, and what failed."""
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 from django.utils.text import Truncator
 
 from consultations.models import Notification
@@ -29,7 +31,7 @@ class NotificationInline(admin.TabularInline):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    """Every message the site has sent or tried to send; failed ones can be sent again from here."""
+    """Every message the site has sent or tried to send; any can be sent again, delivered ones after a warning."""
 
     list_display = [
         "created_at",
@@ -53,6 +55,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "event",
         "recipient_role",
         "to_email",
+        "message_id",
         "call_starts_at",
         "digest_date",
         "status",
@@ -76,16 +79,26 @@ class NotificationAdmin(admin.ModelAdmin):
     def error(self, notification):
         return Truncator(notification.last_error).chars(80)
 
-    @admin.action(description="Send the selected failed messages again", permissions=["change"])
+    @admin.action(description="Send the selected messages again", permissions=["change"])
     def resend(self, request, queryset):
-        sent = queryset.filter(status=Notification.Status.SENT).count()
-        count = notifications_resend(queryset=queryset)
+        """Send again; first ask, on a page of its own, about any message that may already have been delivered."""
+        delivered = list(queryset.filter(status__in=Notification.MAY_HAVE_BEEN_DELIVERED))
+        confirmed = request.POST.get("confirmed") == "yes"
+        if delivered and not confirmed:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Send these messages again?",
+                "opts": self.model._meta,
+                "queryset": queryset,
+                "delivered": delivered,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/consultations/notification/resend_confirmation.html", context)
+        count = notifications_resend(queryset=queryset, include_delivered=confirmed)
         if count:
             self.message_user(request, f"{count} message(s) will be sent again now.", messages.SUCCESS)
-        if sent:
-            self.message_user(
-                request, f"{sent} message(s) had already been sent and were left alone.", messages.WARNING
-            )
+        else:
+            self.message_user(request, "None of the selected messages needed sending again.", messages.INFO)
 
     def has_add_permission(self, request):
         return False

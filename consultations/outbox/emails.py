@@ -206,8 +206,9 @@ def notification_message(notification):
         from_email=from_email,
         to=[notification.to_email],
         reply_to=reply_to,
-        # One id per outbox row: a receiving server or the front desk can tell a resend from a new message.
-        headers={"X-Thrive-Notification": str(notification.pk)},
+        # The Message-ID fixed when the row was written: a copy sent again (after a worker died
+        # mid-send, or the front desk's resend) is the same message to mail systems that fold duplicates.
+        headers={"Message-ID": notification.message_id, "X-Thrive-Notification": str(notification.pk)},
     )
     message.attach_alternative(html, "text/html")
     if notification.recipient_role == Role.CLIENT and messages.confirms_time:

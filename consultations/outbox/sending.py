@@ -1,11 +1,12 @@
 """Sending one outbox row, at most once."""
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from consultations.models import Consultation, Notification
@@ -13,6 +14,10 @@ from consultations.outbox.emails import notification_message
 from consultations.outbox.events import DELIVERY_ERRORS, About, Role, event_messages
 
 log = logging.getLogger(__name__)
+
+# Seconds to wait before each new try at recording a send's outcome after losing the database:
+# the first on a fresh connection at once, then over about a failover's length.
+RECORD_RETRY_WAITS = (0, 0.5, 1, 2, 4, 8)
 
 
 @dataclass(frozen=True)
@@ -58,12 +63,54 @@ def _still_wanted(notification, now):
 
 
 def notification_send(*, notification_id, last_try=False):
-    """Send one outbox row, at most once.
+    """Send one outbox row, at most once as far as this site can know.
 
-    The row is claimed with a row lock (SKIP LOCKED) and marked sent in the same
-    transaction, so a duplicated or redelivered task finds it sent, or locked by
-    the worker sending it, and does nothing. A delivery error is recorded and the
-    result says when to try again; after the last attempt the row is marked failed.
+    Three steps, each its own transaction. The claim marks the row "being sent" for a
+    lease (NOTIFICATION_LEASE_SECONDS) and commits before the mail server is contacted,
+    so a duplicated or redelivered task finds it claimed and does nothing. The message
+    goes out with the Message-ID fixed when the row was written. The outcome is then
+    recorded in a short transaction of its own, tried again on a fresh connection when
+    the database connection was lost meanwhile, so a message the mail server accepted
+    is recorded as sent rather than sent again.
+    """
+    claimed = _claim(notification_id)
+    if isinstance(claimed, SendResult):
+        return claimed
+    notification, message = claimed
+    try:
+        message.send()
+    except DELIVERY_ERRORS as exc:
+        last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if last_try or notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+            # The id, event and error class only: a refusal quotes the recipient's address.
+            log.error(
+                "Notification %s (%s) failed for good: %s", notification.pk, notification.event, type(exc).__name__
+            )
+            _record_outcome(notification, status=Notification.Status.FAILED, last_error=last_error)
+            return SendResult(Notification.Status.FAILED)
+        retry_in = _backoff_seconds(notification.attempts)
+        log.warning(
+            "Notification %s (%s) not delivered, retrying in %ss: %s",
+            notification.pk,
+            notification.event,
+            retry_in,
+            type(exc).__name__,
+        )
+        _record_outcome(
+            notification,
+            status=Notification.Status.PENDING,
+            last_error=last_error,
+            next_attempt_at=timezone.now() + timedelta(seconds=retry_in),
+        )
+        return SendResult(Notification.Status.PENDING, retry_in=retry_in)
+    _record_outcome(notification, status=Notification.Status.SENT, sent_at=timezone.now(), last_error="")
+    return SendResult(Notification.Status.SENT)
+
+
+def _claim(notification_id):
+    """Lock the row if it is due, build its message, and mark it being sent; commits before any mail is sent.
+
+    Returns (notification, message), or the SendResult when there is nothing to send.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -81,31 +128,13 @@ def notification_send(*, notification_id, last_try=False):
             notification.status = Notification.Status.SKIPPED
             notification.save(update_fields=["status"])
             return SendResult(notification.status)
-
         notification.attempts += 1
+        if notification.status == Notification.Status.SENDING:
+            log.warning("Notification %s was left mid-send; sending it again, same Message-ID", notification.pk)
         try:
-            notification_message(notification).send()
-        except DELIVERY_ERRORS as exc:
-            notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if last_try or notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
-                notification.status = Notification.Status.FAILED
-                # The id, event and error class only: a refusal quotes the recipient's address.
-                log.error(
-                    "Notification %s (%s) failed for good: %s", notification.pk, notification.event, type(exc).__name__
-                )
-                notification.save(update_fields=["attempts", "last_error", "status"])
-                return SendResult(notification.status)
-            retry_in = _backoff_seconds(notification.attempts)
-            notification.next_attempt_at = now + timedelta(seconds=retry_in)
-            log.warning(
-                "Notification %s (%s) not delivered, retrying in %ss: %s",
-                notification.pk,
-                notification.event,
-                retry_in,
-                type(exc).__name__,
-            )
-            notification.save(update_fields=["attempts", "last_error", "next_attempt_at"])
-            return SendResult(notification.status, retry_in=retry_in)
+            message = notification_message(notification)
+        except DatabaseError:
+            raise  # the database, not the message: the row stays due and is tried again
         except Exception as exc:
             # A message that can't even be built won't build on a retry: fail it for the admin to see.
             log.exception("Notification %s could not be built", notification.pk)
@@ -113,9 +142,28 @@ def notification_send(*, notification_id, last_try=False):
             notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             notification.save(update_fields=["attempts", "last_error", "status"])
             return SendResult(notification.status)
+        notification.status = Notification.Status.SENDING
+        notification.next_attempt_at = now + timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS)
+        notification.save(update_fields=["attempts", "status", "next_attempt_at"])
+    return notification, message
 
-        notification.status = Notification.Status.SENT
-        notification.sent_at = timezone.now()
-        notification.last_error = ""
-        notification.save(update_fields=["attempts", "status", "sent_at", "last_error"])
-        return SendResult(notification.status)
+
+def _record_outcome(notification, **fields):
+    """Record how the send went, in its own transaction, on a fresh connection if the old one was lost.
+
+    Only the claim this worker holds is updated: if its lease ran out and another worker
+    claimed the row meanwhile, that worker records its own outcome.
+    """
+    for wait in (*RECORD_RETRY_WAITS, None):
+        try:
+            with transaction.atomic():
+                Notification.objects.filter(
+                    pk=notification.pk, status=Notification.Status.SENDING, attempts=notification.attempts
+                ).update(**fields)
+            return
+        except (OperationalError, InterfaceError):
+            if wait is None or transaction.get_connection().in_atomic_block:
+                raise  # the row stays "being sent" and is sent again, same Message-ID, when its lease ends
+            log.warning("Database connection lost recording notification %s; reconnecting", notification.pk)
+            transaction.get_connection().close()
+            time.sleep(wait)

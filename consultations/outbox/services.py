@@ -12,7 +12,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, F, Q, TextField, Value, When
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerConnectionError
 
@@ -210,6 +210,8 @@ def _write_and_enqueue(rows):
     with transaction.atomic():
         existing = set(Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
         new = [row for row in rows if row.dedupe_key not in existing]
+        for row in new:
+            row.assign_message_id()  # bulk_create skips save()
         # ignore_conflicts: a repeated call racing this one must never break the booking it reports.
         Notification.objects.bulk_create(new, ignore_conflicts=True)
         written = list(Notification.objects.filter(dedupe_key__in=[row.dedupe_key for row in new]).order_by("pk"))
@@ -232,18 +234,40 @@ def notifications_enqueue(notification_ids):
             log.exception("Could not enqueue notification %s; the sweeper will pick it up.", notification_id)
 
 
-def notifications_requeue_stale(*, older_than=None, limit=500):
-    """Enqueue again the rows still waiting a while after they were due (a lost task, a broker that was down).
+# What the front desk reads on a row the sweeper found left mid-send and sends again.
+LEFT_MID_SEND = (
+    "The sender stopped or lost the database while sending this message, so it may have been delivered. "
+    "It was sent again with the same Message-ID, which most mail systems fold into one."
+)
 
-    Each row's due time moves to now as it is enqueued, so while the queue is backed
-    up a row gets one more copy every few minutes, not one per sweep. Returns how many.
+
+def notifications_requeue_stale(*, older_than=None, limit=500):
+    """Enqueue again the rows still waiting a while after they were due, and those left mid-send.
+
+    Waiting rows: a lost task, a broker that was down. Each row's due time moves to now as it
+    is enqueued, so while the queue is backed up a row gets one more copy every few minutes,
+    not one per sweep. A row still "being sent" past its lease belongs to a worker that died or
+    lost the database between claiming it and recording the outcome: it waits again, marked as
+    possibly delivered, and goes out again with the same Message-ID. Returns how many.
     """
     older_than = older_than if older_than is not None else timedelta(minutes=settings.NOTIFICATION_STALE_MINUTES)
     now = timezone.now()
-    stale = Notification.objects.due(now - older_than).order_by("next_attempt_at").values_list("pk", flat=True)
+    waiting = Q(status=Notification.Status.PENDING, next_attempt_at__lte=now - older_than)
+    left_mid_send = Q(status=Notification.Status.SENDING, next_attempt_at__lte=now)
+    stale = (
+        Notification.objects.filter(waiting | left_mid_send).order_by("next_attempt_at").values_list("pk", flat=True)
+    )
     ids = []
     for pk in list(stale[:limit]):
-        claimed = Notification.objects.filter(pk=pk).due(now - older_than).update(next_attempt_at=now)
+        claimed = Notification.objects.filter(waiting | left_mid_send, pk=pk).update(
+            status=Notification.Status.PENDING,
+            next_attempt_at=now,
+            last_error=Case(
+                When(status=Notification.Status.SENDING, then=Value(LEFT_MID_SEND)),
+                default=F("last_error"),
+                output_field=TextField(),
+            ),
+        )
         if claimed:
             ids.append(pk)
     if ids:
@@ -252,15 +276,18 @@ def notifications_requeue_stale(*, older_than=None, limit=500):
     return len(ids)
 
 
-def notifications_resend(*, queryset):
-    """Try failed (or waiting) messages again from scratch, as the front desk asks in the admin; never sent ones."""
+def notifications_resend(*, queryset, include_delivered=False):
+    """Try messages again from scratch, as the front desk asks in the admin; returns how many.
+
+    Failed and waiting ones always; ones that were or may have been delivered (sent, or left
+    being sent) only when the front desk confirmed, having been warned. Each keeps its Message-ID.
+    """
+    statuses = [Notification.Status.FAILED, Notification.Status.PENDING]
+    if include_delivered:
+        statuses += Notification.MAY_HAVE_BEEN_DELIVERED
     with transaction.atomic():
-        ids = list(
-            queryset.filter(status__in=[Notification.Status.FAILED, Notification.Status.PENDING]).values_list(
-                "pk", flat=True
-            )
-        )
-        Notification.objects.filter(pk__in=ids).exclude(status=Notification.Status.SENT).update(
+        ids = list(queryset.filter(status__in=statuses).values_list("pk", flat=True))
+        Notification.objects.filter(pk__in=ids, status__in=statuses).update(
             status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
         )
         transaction.on_commit(partial(notifications_enqueue, ids))

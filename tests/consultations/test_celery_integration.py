@@ -17,11 +17,13 @@ from email import policy
 from zoneinfo import ZoneInfo
 
 import icalendar
+import psycopg
 import pytest
 from aiosmtpd.controller import Controller
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.db import connection, connections, transaction
+from django.db.backends.signals import connection_created
 from django.utils import timezone
 
 from consultations.booking.services import consultation_book
@@ -45,7 +47,6 @@ pytestmark = [
 ]
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
-SMTP_PORTS = range(8025, 8050)
 CLOSED_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
 
@@ -67,6 +68,7 @@ class Mailbox:
         self.tries = {}
         self.refuse_first = 0
         self.delay_seconds = 0
+        self.after_accepting = None  # called once a message is stored, before the 250 reply goes out
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
@@ -77,6 +79,8 @@ class Mailbox:
             if self.tries[recipient] <= self.refuse_first:
                 return "451 4.3.0 Mailbox busy, try again later"
             self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        if self.after_accepting:
+            self.after_accepting()
         return "250 Message accepted for delivery"
 
     def to(self, address):
@@ -88,21 +92,26 @@ class Mailbox:
             return len(self.messages)
 
 
+class LoopbackController(Controller):
+    """An SMTP server on loopback, on a port the system picks, so test runs side by side never collide."""
+
+    def __init__(self, handler):
+        self.listening = socket.create_server(("127.0.0.1", 0))
+        super().__init__(handler, hostname="127.0.0.1", port=self.listening.getsockname()[1])
+
+    def _create_server(self):
+        return self.loop.create_server(self._factory_invoker, sock=self.listening, ssl=self.ssl_context)
+
+
 @pytest.fixture
 def mailbox(settings):
     handler = Mailbox()
-    for port in SMTP_PORTS:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) != 0:
-                break
-    else:
-        pytest.skip("no free SMTP test port in 8025-8049")
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller = LoopbackController(handler)
     controller.start()
     settings.MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 15},
+            "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 15},
         }
     }
     yield handler
@@ -379,3 +388,67 @@ def test_with_a_slow_mail_server_the_booking_request_does_not_wait_for_it(client
     assert response.status_code == 302
     # The request includes fetching the form, as a person would; the mail server alone takes 5 s a message.
     assert booking_seconds < 1.0, f"booking took {booking_seconds:.2f} s with a 5 s mail server"
+
+
+@contextmanager
+def worker_connections():
+    """The backend process ids of the database connections other threads open meanwhile (the worker's)."""
+    pids = []
+    test_thread = threading.get_ident()
+
+    def record(sender, connection, **kwargs):
+        if threading.get_ident() != test_thread:
+            pids.append(connection.connection.info.backend_pid)
+
+    connection_created.connect(record, weak=False)
+    try:
+        yield pids
+    finally:
+        connection_created.disconnect(record)
+
+
+def terminate_backend(pid):
+    """Cut one database connection from the server's side, as a failover or a restarted pooler does."""
+    params = connection.get_connection_params()
+    where = {key: params[key] for key in ("dbname", "user", "password", "host", "port") if params.get(key)}
+    with psycopg.connect(**where, autocommit=True) as admin:
+        # The timeout makes the call wait until the backend has really gone.
+        return admin.execute("SELECT pg_terminate_backend(%s, 5000)", [pid]).fetchone()[0]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="cuts a connection with pg_terminate_backend")
+def test_a_message_the_mail_server_accepted_is_sent_once_when_the_worker_then_loses_the_database(
+    worker_factory, mailbox, practice, finished_tasks
+):
+    clinician, starts_at = practice
+    with transaction.atomic():
+        consultation = Consultation.objects.create(
+            clinician=clinician,
+            starts_at=starts_at,
+            status=Consultation.Status.CONFIRMED,
+            first_name="River",
+            last_name="Example",
+            phone="+12065550142",
+            state_of_residence="WA",
+        )
+        [row, _] = notifications_record(consultation=consultation, event=Notification.Event.BOOKED)
+    Notification.objects.exclude(pk=row.pk).update(status=Notification.Status.SENT)
+    cut = []
+
+    with worker_factory(), worker_connections() as pids:
+        # Right after the mail server accepts, the connection the worker sends with is cut.
+        mailbox.after_accepting = lambda: cut.append(terminate_backend(pids[-1]))
+        send_notification.delay(row.pk)
+        wait_for(lambda: Notification.objects.get(pk=row.pk).status == Notification.Status.SENT, what="sent")
+        mailbox.after_accepting = None
+        # Everything that could send it again: the sweeper, and the task delivered a second time.
+        assert notifications_requeue_stale(older_than=datetime.timedelta(0)) == 0
+        again = send_notification.delay(row.pk).id
+        wait_for(lambda: again in finished_tasks, what="the repeated task to run")
+
+    assert cut == [True]
+    [message] = mailbox.messages
+    assert message["Message-ID"] == row.message_id
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (Notification.Status.SENT, 1)

@@ -1,6 +1,7 @@
 """Beat's work (reminders, daily lists, the sweeper), the Celery settings that keep messages safe, and the admin."""
 
 import datetime
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -9,11 +10,14 @@ from django.conf import settings
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerConnectionError
 
 from consultations import tasks
 from consultations.models import Consultation, ConsultationSettings, Notification
 from consultations.outbox.sending import notification_send
-from consultations.outbox.services import notifications_record
+from consultations.outbox.services import notifications_record, notifications_requeue_stale
+from consultations.outbox.tasks import send_notification
 from tests.clinicians.factories import clinician_user, front_desk_user
 from tests.consultations.factories import ClinicianFactory, ConsultationFactory, pt
 from tests.thrive.factories import SiteSettingsFactory
@@ -220,6 +224,82 @@ def test_the_sweeper_sends_messages_left_waiting_and_nothing_else(run):
     }
 
 
+def test_a_message_left_mid_send_past_its_lease_is_sent_again_with_its_message_id(settings, run):
+    consultation = ConsultationFactory(email="")
+    now = pt(2026, 3, 2, 9, 0)
+    with time_machine.travel(now, tick=False):
+        with transaction.atomic():
+            [row, _] = notifications_record(consultation=consultation, event=Notification.Event.BOOKED)
+        lease = datetime.timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS)
+        # Its worker claimed it a lease and a second ago, then died before recording the outcome.
+        Notification.objects.filter(pk=row.pk).update(
+            status=Notification.Status.SENDING, attempts=1, next_attempt_at=now - datetime.timedelta(seconds=1)
+        )
+        Notification.objects.exclude(pk=row.pk).update(
+            status=Notification.Status.SENDING, attempts=1, next_attempt_at=now - datetime.timedelta(seconds=1) + lease
+        )
+
+        assert run(tasks.requeue_stale_notifications) == 1
+
+    [message] = mail.outbox
+    assert message.to == [row.to_email]
+    assert message.message()["Message-ID"] == row.message_id
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (Notification.Status.SENT, 2)
+    # The other is still inside its lease: its worker may be talking to the mail server right now.
+    assert Notification.objects.exclude(pk=row.pk).get().status == Notification.Status.SENDING
+
+
+def broker_down(*args, **kwargs):
+    raise BrokerConnectionError("Redis is down")
+
+
+def test_the_front_desk_sees_a_message_left_mid_send_as_maybe_delivered_while_it_waits(monkeypatch):
+    consultation = ConsultationFactory(email="")
+    with transaction.atomic():
+        [row, _] = notifications_record(consultation=consultation, event=Notification.Event.BOOKED)
+    Notification.objects.filter(pk=row.pk).update(
+        status=Notification.Status.SENDING, next_attempt_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+
+    monkeypatch.setattr(send_notification, "delay", broker_down)
+
+    assert notifications_requeue_stale() == 1
+
+    row.refresh_from_db()
+    assert row.status == Notification.Status.PENDING
+    assert "may have been delivered" in row.last_error
+
+
+def test_a_message_being_sent_is_not_sent_by_a_second_copy_of_its_task():
+    consultation = ConsultationFactory(email="")
+    with transaction.atomic():
+        [row, _] = notifications_record(consultation=consultation, event=Notification.Event.BOOKED)
+    Notification.objects.filter(pk=row.pk).update(
+        status=Notification.Status.SENDING, next_attempt_at=timezone.now() + datetime.timedelta(minutes=1)
+    )
+
+    assert notification_send(notification_id=row.pk).status == "nothing to do"
+    assert mail.outbox == []
+
+
+def test_each_message_carries_the_message_id_fixed_when_its_row_was_written(settings, run):
+    settings.SITE_URL = "https://thriveforthepeople.example"
+    consultation = ConsultationFactory(email="river@example.com")
+    with transaction.atomic():
+        rows = notifications_record(consultation=consultation, event=Notification.Event.BOOKED)
+    ids = [row.message_id for row in rows]
+
+    for row in rows:
+        notification_send(notification_id=row.pk)
+
+    assert len(set(ids)) == 3
+    assert all(re.fullmatch(r"<notification\.[0-9a-f]{32}@thriveforthepeople\.example>", i) for i in ids)
+    assert sorted(m.message()["Message-ID"] for m in mail.outbox) == sorted(ids)
+    assert consultation.email not in "".join(ids)
+    assert [row.message_id for row in Notification.objects.order_by("pk")] == ids
+
+
 def test_a_message_waiting_for_its_retry_is_left_to_it(settings, run):
     consultation = ConsultationFactory(email="")
     now = pt(2026, 3, 2, 9, 0)
@@ -293,25 +373,63 @@ def test_the_front_desk_sees_failed_messages_with_their_error(client, failed_and
     assert failed_and_sent[Notification.Role.FRONT_DESK].to_email not in page
 
 
-def test_resending_from_the_admin_sends_failed_messages_once_and_never_resends_sent_ones(
+def resend_from_the_admin(client, selected, **extra):
+    return client.post(
+        reverse("admin:consultations_notification_changelist"),
+        {"action": "resend", "_selected_action": selected, **extra},
+        follow=True,
+    )
+
+
+def test_resending_failed_messages_from_the_admin_sends_each_once_without_asking(
     client, failed_and_sent, django_capture_on_commit_callbacks
 ):
     client.force_login(front_desk_user())
-    selected = [failed_and_sent[Notification.Role.CLIENT].pk, failed_and_sent[Notification.Role.CLINICIAN].pk]
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("admin:consultations_notification_changelist"),
-            {"action": "resend", "_selected_action": selected},
-            follow=True,
-        )
+        response = resend_from_the_admin(client, [failed_and_sent[Notification.Role.CLIENT].pk])
 
     assert response.status_code == 200
     assert [m.to for m in mail.outbox] == [["river@example.com"]]
     resent = Notification.objects.get(pk=failed_and_sent[Notification.Role.CLIENT].pk)
     assert resent.status == Notification.Status.SENT
     assert resent.attempts == 1
-    assert "already been sent" in response.content.decode()
+    assert "will be sent again now" in response.content.decode()
+
+
+@pytest.mark.parametrize("status", [Notification.Status.SENT, Notification.Status.SENDING])
+def test_resending_a_message_that_may_have_been_delivered_asks_first_and_sends_nothing(
+    client, failed_and_sent, django_capture_on_commit_callbacks, status
+):
+    clinician_row = failed_and_sent[Notification.Role.CLINICIAN]
+    Notification.objects.filter(pk=clinician_row.pk).update(status=status)
+    client.force_login(front_desk_user())
+    selected = [failed_and_sent[Notification.Role.CLIENT].pk, clinician_row.pk]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = resend_from_the_admin(client, selected)
+
+    assert response.status_code == 200
+    assert "may already be in the recipient" in response.content.decode()
+    assert clinician_row.to_email in response.content.decode()
+    assert mail.outbox == []
+    assert Notification.objects.get(pk=clinician_row.pk).status == status
+
+
+def test_a_confirmed_resend_sends_the_delivered_message_again_with_its_message_id(
+    client, failed_and_sent, django_capture_on_commit_callbacks
+):
+    clinician_row = failed_and_sent[Notification.Role.CLINICIAN]
+    client.force_login(front_desk_user())
+    selected = [failed_and_sent[Notification.Role.CLIENT].pk, clinician_row.pk]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        resend_from_the_admin(client, selected, confirmed="yes")
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(["river@example.com", clinician_row.to_email])
+    [again] = [m for m in mail.outbox if m.to == [clinician_row.to_email]]
+    assert again.message()["Message-ID"] == clinician_row.message_id
+    assert Notification.objects.get(pk=clinician_row.pk).status == Notification.Status.SENT
 
 
 def test_clinicians_cannot_open_the_outbox(client, failed_and_sent):
