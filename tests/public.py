@@ -1,5 +1,8 @@
 """The pages a visitor can reach, for the checks that must hold on every one of them."""
 
+from django.test import RequestFactory
+from django.urls import resolve
+
 from clinicians.models import Clinician
 from consultations.scheduling.selectors import open_slots
 from pages.models import HOME_SLUG, Page
@@ -28,3 +31,17 @@ def public_paths():
     if slots:
         paths.append(f"/consultation/details/?slot={slots[0].key}")
     return paths
+
+
+def database_down_requests(slot_key):
+    """Requests that met an unreachable database: a booking and a privacy request (their forms kept), a page."""
+    booking = {"slot": slot_key, "first_name": "Sam", "voicemail_ok": "no", "consent": "on", "form_token": "t" * 20}
+    privacy = {"kind": "delete", "full_name": "Sam Example", "email": "sam@example.com"}
+    requests = {
+        "booking": RequestFactory().post("/consultation/details/", booking),
+        "privacy-request": RequestFactory().post("/privacy/request/", privacy),
+        "page": RequestFactory().get("/consultation/"),
+    }
+    for request in requests.values():
+        request.resolver_match = resolve(request.path)
+    return requests

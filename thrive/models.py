@@ -2,10 +2,15 @@
 
 import logging
 
-from django.db import models
+from django.conf import settings
+from django.core.cache import caches
+from django.db import DatabaseError, models
 from solo.models import SingletonModel
 
 log = logging.getLogger(__name__)
+
+# Each singleton as this process last read it, for when neither the database nor the cache answers.
+_last_known = {}
 
 
 class CachedSingleton(SingletonModel):
@@ -17,14 +22,35 @@ class CachedSingleton(SingletonModel):
     @classmethod
     def get_solo(cls):
         try:
-            return super().get_solo()
+            solo = super().get_solo()
+        except DatabaseError:
+            raise
         except Exception:  # noqa: BLE001 - a cache outage must never take a page or an email down
             log.warning("cache unavailable; reading %s from the database", cls.__name__)
-            return cls.objects.get_or_create(pk=cls.singleton_instance_id)[0]
+            solo = cls.objects.get_or_create(pk=cls.singleton_instance_id)[0]
+        _last_known[cls] = solo
+        return solo
+
+    @classmethod
+    def last_known(cls):
+        """The settings as last read, without the database: for the page that says the database is down.
+
+        The copy kept in the cache without expiry, else this process's own, else the defaults.
+        """
+        try:
+            solo = caches[settings.SOLO_CACHE].get(cls._last_known_key())
+        except Exception:  # noqa: BLE001 - the cache may be down too
+            solo = None
+        return solo or _last_known.get(cls) or cls()
+
+    @classmethod
+    def _last_known_key(cls):
+        return f"{cls.get_cache_key()}:last-known"
 
     def set_to_cache(self):
         try:
             super().set_to_cache()
+            caches[settings.SOLO_CACHE].set(self._last_known_key(), self, timeout=None)
         except Exception:  # noqa: BLE001 - the row is saved; an outage only costs a database read later
             log.warning("cache unavailable; %s not cached", type(self).__name__)
 

@@ -69,6 +69,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "thrive.headers.PermissionsPolicyMiddleware",
+    # A lost database connection: a page that only reads is tried again on a fresh one; otherwise the
+    # 503 page saying nothing was saved. Its response still gets the security headers above.
+    "thrive.outage.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -309,6 +312,8 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
+# Database sessions whose reads and writes never turn a database fault into an error page (thrive/sessions.py).
+SESSION_ENGINE = "thrive.sessions"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "thrive.views.csrf_failure"
 # Nothing on the site uses the camera, microphone, location, payment or FLoC-style tracking.

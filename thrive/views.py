@@ -1,5 +1,7 @@
 """The site's own pages: robots.txt and the error pages every app shares."""
 
+import sys
+
 from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
@@ -7,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
 from thrive.middleware import cache_whole_page
+from thrive.outage import database_unavailable, is_database_error
 
 
 @require_safe
@@ -29,7 +32,13 @@ def _same_site_referer(request):
 
 
 def server_error(request):
-    """The 500 page, which must render even when the database is what failed."""
+    """The 500 page, which must render even when the database is what failed.
+
+    A database fault outside a view (in a middleware, say) gets the 503 page instead.
+    """
+    exception = sys.exc_info()[1]
+    if is_database_error(exception):
+        return database_unavailable(request, exception)
     try:
         return render(request, "500.html", status=500)
     except Exception:  # noqa: BLE001

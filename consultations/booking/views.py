@@ -36,6 +36,7 @@ from consultations.tokens import (
     consultation_token,
     private_link_view,
 )
+from thrive.outage import when_database_down
 from thrive.visitor_limits import visitor_limit_count, visitor_limit_reached
 
 # The link secrets of the bookings this browser made (never a link that could be copied from here).
@@ -44,6 +45,7 @@ SESSION_TOKENS = "consultation_tokens"
 
 @require_safe
 @never_cache  # The open times change with every booking; a stale copy would offer taken times.
+@when_database_down(nothing_done="Nothing was booked.")
 def book(request):
     """The open times, grouped by day, for the first available clinician or the one asked for."""
     slug = request.GET.get("clinician", "")
@@ -82,6 +84,7 @@ SLOT_CLOSED = "That time isn't open any more. Here are the nearest open times."
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@when_database_down(nothing_done="Nothing was booked.", form_class=BookingForm)
 def details(request):
     """The booking form for one chosen time; on a clash it offers the nearest open times, keeping what was typed."""
     source = request.POST if request.method == "POST" else request.GET
@@ -137,6 +140,7 @@ def details(request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@when_database_down(nothing_done="Your callback request was not sent.", form_class=CallbackForm)
 def callback(request):
     """None of the open times work: ask to be called back, with the days and times that suit."""
     source = request.POST if request.method == "POST" else request.GET
@@ -199,6 +203,7 @@ def calendar_file(request, token):
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @private_link_view
+@when_database_down(nothing_done="Your call was not cancelled.")
 def cancel(request, token):
     """Ask before cancelling; a second use of the link shows the booking as it stands."""
     consultation = consultation_from_token_or_404(token)
@@ -218,6 +223,7 @@ def cancel(request, token):
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @private_link_view
+@when_database_down(nothing_done="Your call was not moved.")
 def reschedule(request, token):
     """Choose another open time with the same clinician; the old time is released in the same step."""
     consultation = consultation_from_token_or_404(token)

@@ -25,6 +25,7 @@ from consultations.privacy.services import (
     private_link_send,
 )
 from consultations.tokens import consultation_from_token_or_404, private_link_view
+from thrive.outage import when_database_down
 from thrive.visitor_limits import visitor_limit_count, visitor_limit_reached
 
 REQUEST_SENT_SALT = "consultations.privacy_request_sent"
@@ -154,6 +155,7 @@ def consultation_my_data_download(request, token):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @private_link_view
+@when_database_down(nothing_done="Nothing was deleted.")
 def consultation_delete_data(request, token):
     """Ask, then erase the personal details of this booking at once; the link stops working with them."""
     consultation = consultation_from_token_or_404(token)
@@ -192,6 +194,7 @@ def private_link_request(request):
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@when_database_down(nothing_done="Your request was not sent.", form_class=PrivacyRequestForm)
 def privacy_request(request):
     """Ask to see or delete your data, or withdraw consent, without a booking link."""
     form = PrivacyRequestForm(request.POST or None)

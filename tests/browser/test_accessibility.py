@@ -7,8 +7,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import render
 from django.test import RequestFactory
 
+from consultations.scheduling.selectors import open_slots
 from tests.browser.axe import axe_violations
-from tests.public import NOT_FOUND_PATH, public_paths
+from tests.public import NOT_FOUND_PATH, database_down_requests, public_paths
+from thrive.outage import database_unavailable
 from thrive.views import csrf_failure, server_error
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -66,6 +68,8 @@ def test_pages_shown_when_something_goes_wrong_pass_axe(sized_page, demo_content
         "form-expired": csrf_failure(request),
         "booking-paused": render(request, "consultations/rate_limited.html", status=429),
     }
+    for name, down in database_down_requests(open_slots()[0].key).items():
+        pages[f"database-down-{name}"] = database_unavailable(down)
     violations = []
     for name, response in pages.items():
         # Answered by the browser itself at an address on the live server, so the stylesheet loads as usual.

@@ -11,7 +11,8 @@ from consultations.scheduling.selectors import open_slots
 from consultations.tokens import consultation_token
 from tests.consultations.factories import ConsultationFactory
 from tests.html_checker import html_errors
-from tests.public import NOT_FOUND_PATH, public_paths
+from tests.public import NOT_FOUND_PATH, database_down_requests, public_paths
+from thrive.outage import database_unavailable
 from thrive.views import csrf_failure, server_error
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +49,8 @@ def test_every_public_page_is_valid_html(client, vnu, tmp_path):
     request = RequestFactory().get("/")
     save(tmp_path, "server-error", server_error(request))
     save(tmp_path, "csrf-failure", csrf_failure(request))
+    for name, down in database_down_requests(slot.key).items():
+        save(tmp_path, f"database-down-{name}", database_unavailable(down))
 
     assert html_errors(vnu, tmp_path) == []
 

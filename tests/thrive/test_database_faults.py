@@ -1,0 +1,239 @@
+"""Database faults on the real PostgreSQL: a saved booking is answered as saved, an unreachable one gets the 503 page.
+
+Connections are cut from the server's side (pg_terminate_backend), as a failover, a restarted
+pooler or an idle timeout does; "unreachable" points the site at a port where nothing listens.
+Each fault fires at a chosen point of the request, so the tests are deterministic.
+"""
+
+import datetime
+import socket
+from contextlib import contextmanager
+from zoneinfo import ZoneInfo
+
+import psycopg
+import pytest
+from django.db import connection, transaction
+from django.db.models.signals import post_save
+from django.test import Client
+from django.utils import timezone
+
+from consultations.models import Consultation
+from consultations.tokens import consultation_token
+from tests.clinicians.factories import StaffUserFactory
+from tests.consultations.factories import (
+    ClinicianFactory,
+    ConsultationFactory,
+    ConsultationHoursFactory,
+    ConsultationSettingsFactory,
+)
+from tests.pages.factories import PageFactory
+from tests.thrive.factories import SiteSettingsFactory
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="cuts connections with pg_terminate_backend: set DATABASE_URL to a PostgreSQL database",
+    ),
+]
+
+PACIFIC = ZoneInfo("America/Los_Angeles")
+PHONE = "206-555-0199"
+
+
+def terminate_backend(pid):
+    """Cut one database connection from the server's side; returns once the backend has gone."""
+    params = connection.get_connection_params()
+    where = {key: params[key] for key in ("dbname", "user", "password", "host", "port") if params.get(key)}
+    with psycopg.connect(**where, autocommit=True) as admin:
+        return admin.execute("SELECT pg_terminate_backend(%s, 5000)", [pid]).fetchone()[0]
+
+
+def cut_this_connection():
+    return terminate_backend(connection.connection.info.backend_pid)
+
+
+@contextmanager
+def database_unreachable():
+    """Point the site at a loopback port nobody listens on: every connection attempt is refused."""
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))  # bound, never listening: nothing else can take it meanwhile
+        where = connection.settings_dict
+        original = where["HOST"], where["PORT"]
+        connection.close()
+        where["HOST"], where["PORT"] = "127.0.0.1", unused.getsockname()[1]
+        try:
+            yield
+        finally:
+            connection.close()
+            where["HOST"], where["PORT"] = original
+
+
+@pytest.fixture
+def practice():
+    SiteSettingsFactory(phone=PHONE)
+    PageFactory(slug="privacy", title="Consumer health data privacy policy")
+    ConsultationSettingsFactory()
+    clinician = ClinicianFactory(full_name="Mari Tanaka", alert_email="mari@thrive.example")
+    day = timezone.localdate() + datetime.timedelta(days=4)
+    ConsultationHoursFactory(
+        clinician=clinician, weekday=day.weekday(), starts_at=datetime.time(9), ends_at=datetime.time(12)
+    )
+    starts_at = datetime.datetime.combine(day, datetime.time(10), tzinfo=PACIFIC)
+    return starts_at.astimezone(datetime.UTC).strftime("%Y%m%dT%H%MZ")
+
+
+@pytest.fixture
+def visitor():
+    # Error pages are part of what is tested: the client answers as a browser would see them.
+    return Client(raise_request_exception=False)
+
+
+def booking_form(client, slot):
+    form = client.get("/consultation/details/", {"slot": slot}).context["form"]
+    return {
+        "slot": slot,
+        "first_name": "River",
+        "last_name": "Example",
+        "phone": "206-555-0142",
+        "email": "river@example.com",
+        "voicemail_ok": "no",
+        "service": "individual",
+        "session_format": "online",
+        "state_of_residence": "WA",
+        "note": "Mornings are best for me.",
+        "consent": "on",
+        "form_token": form.initial["form_token"],
+    }
+
+
+@contextmanager
+def cut_right_after_a_booking_commits():
+    cuts = []
+
+    def on_booking(sender, instance, created, **kwargs):
+        if created:
+            transaction.on_commit(lambda: cuts.append(cut_this_connection()))
+
+    post_save.connect(on_booking, sender=Consultation, weak=False)
+    try:
+        yield cuts
+    finally:
+        post_save.disconnect(on_booking, sender=Consultation)
+
+
+@contextmanager
+def cut_before_the_next_query():
+    cuts = []
+
+    def cut_once(execute, sql, params, many, context):
+        if not cuts:
+            cuts.append(terminate_backend(context["connection"].connection.info.backend_pid))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(cut_once):
+        yield cuts
+
+
+def assert_confirmation(response, consultation):
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0].endswith(f"/consultation/{consultation_token(consultation)}/")
+    page = response.content.decode()
+    assert "Your free consultation" in page
+    assert consultation.reference in page
+
+
+def test_a_booking_whose_connection_is_cut_right_after_it_commits_is_answered_with_its_confirmation(visitor, practice):
+    data = booking_form(visitor, practice)
+
+    with cut_right_after_a_booking_commits() as cuts:
+        response = visitor.post("/consultation/details/", data, follow=True)
+
+    assert cuts == [True]
+    consultation = Consultation.objects.get()
+    assert_confirmation(response, consultation)
+
+
+def test_the_confirmation_page_loads_when_its_connection_is_cut_as_it_loads(visitor, practice):
+    response = visitor.post("/consultation/details/", booking_form(visitor, practice))
+    assert response.status_code == 302
+
+    with cut_before_the_next_query() as cuts:
+        confirmation = visitor.get(response["Location"], follow=True)
+
+    assert cuts == [True]
+    confirmation.redirect_chain = [(response["Location"], 302)]
+    assert_confirmation(confirmation, Consultation.objects.get())
+
+
+def assert_database_down_page(response, *, says):
+    assert response.status_code == 503
+    assert response["Retry-After"].isdigit()
+    assert "no-store" in response["Cache-Control"]
+    page = response.content.decode()
+    assert says in page
+    assert PHONE in page
+    assert "Something went wrong" not in page
+    return page
+
+
+def test_a_booking_with_the_database_unreachable_gets_the_503_page_with_what_was_typed(visitor, practice):
+    data = booking_form(visitor, practice)
+
+    with database_unreachable():
+        response = visitor.post("/consultation/details/", data)
+
+    page = assert_database_down_page(response, says="Nothing was booked.")
+    for typed in ('value="River"', 'value="Example"', 'value="206-555-0142"', 'value="river@example.com"'):
+        assert typed in page
+    assert "Mornings are best for me." in page
+    assert f'name="form_token" value="{data["form_token"]}"' in page
+    assert f'name="slot" value="{practice}"' in page
+    assert 'action="/consultation/details/"' in page
+    assert not Consultation.objects.exists()
+
+
+def test_opening_the_booking_form_with_the_database_unreachable_gets_the_503_page(visitor, practice):
+    with database_unreachable():
+        response = visitor.get("/consultation/details/", {"slot": practice})
+
+    assert_database_down_page(response, says="We can't open this page right now")
+
+
+def test_a_privacy_request_with_the_database_unreachable_keeps_what_was_typed(visitor, practice):
+    data = {"kind": "delete", "full_name": "River Example", "email": "river@example.com", "details": "Booked in May."}
+
+    with database_unreachable():
+        response = visitor.post("/privacy/request/", data)
+
+    page = assert_database_down_page(response, says="Your request was not sent.")
+    assert 'value="River Example"' in page
+    assert "Booked in May." in page
+
+
+@pytest.mark.parametrize(
+    ("action", "says"), [("cancel", "Your call was not cancelled."), ("reschedule", "Your call was not moved.")]
+)
+def test_a_private_link_action_with_the_database_unreachable_gets_the_503_page(visitor, practice, action, says):
+    consultation = ConsultationFactory(starts_at=timezone.now() + datetime.timedelta(days=3))
+    url = f"/consultation/{consultation_token(consultation)}/{action}/"
+
+    with database_unreachable():
+        response = visitor.post(url, {"slot": practice})
+
+    assert_database_down_page(response, says=says)
+    consultation.refresh_from_db()
+    assert consultation.status != Consultation.Status.CANCELLED
+
+
+def test_staff_in_the_admin_get_a_plain_message_when_the_database_is_unreachable(visitor, practice, settings):
+    visitor.force_login(StaffUserFactory(is_superuser=True))
+
+    with database_unreachable():
+        response = visitor.get(f"/{settings.ADMIN_URL}consultations/consultation/")
+
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "The database can't be reached" in page
+    assert "Traceback" not in page

@@ -1,0 +1,132 @@
+"""When the database can't be reached: the site's own 503 page, never the generic error page.
+
+A page that only reads is tried once more on a fresh connection first: a connection cut a moment
+ago (a failover, a restarted pooler, an idle timeout) is usually back at once. Otherwise the
+visitor is told plainly that nothing was saved, gets back the form they filled in, and the
+practice's phone number, which comes from a copy of the site settings kept outside the database.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
+
+from thrive.models import SiteSettings
+
+log = logging.getLogger(__name__)
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 60
+SAFE_METHODS = ("GET", "HEAD")
+# Posted fields never shown again: the CSRF token is issued afresh, the honeypot stays empty.
+NOT_KEPT = {"csrfmiddlewaretoken", "website"}
+
+
+@dataclass(frozen=True)
+class WhenDatabaseDown:
+    nothing_done: str
+    form_class: type | None = None
+
+
+def when_database_down(*, nothing_done, form_class=None):
+    """Say what did not happen (e.g. "Nothing was booked.") and which form to give back, if the database is down."""
+
+    def mark(view):
+        view.when_database_down = WhenDatabaseDown(nothing_done=nothing_done, form_class=form_class)
+        return view
+
+    return mark
+
+
+def is_database_error(exception):
+    return isinstance(exception, DATABASE_ERRORS)
+
+
+def fresh_connection_possible():
+    """True when the default connection may be dropped for a new one: not inside a transaction."""
+    return not connections[DEFAULT_DB_ALIAS].in_atomic_block
+
+
+def drop_connection():
+    connections[DEFAULT_DB_ALIAS].close()
+
+
+def _kept_form(form_class, request):
+    """The form as the visitor filled it in, shown again without validating it (that would need the database)."""
+    if form_class is None or request.method != "POST":
+        return None, [], []
+    values = {name: (values if len(values) > 1 else values[0]) for name, values in request.POST.lists()}
+    form = form_class(initial={name: value for name, value in values.items() if name not in NOT_KEPT})
+    fieldsets = getattr(form, "fieldsets", None)
+    if fieldsets:
+        shown = [name for _, names in fieldsets for name in names] + [n for n in ("consent",) if n in form.fields]
+    else:
+        shown = [name for name in form.fields if name not in NOT_KEPT and not form[name].is_hidden]
+    hidden = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in shown and name not in NOT_KEPT
+        for value in values
+    ]
+    return form, [form[name] for name in shown], hidden
+
+
+def database_unavailable(request, exception=None):
+    """The 503 page: nothing was saved, here is what you typed, try again or call us."""
+    log.error("Database unavailable for %s %s: %s", request.method, request.path, exception)
+    match = getattr(request, "resolver_match", None)
+    marked = getattr(match.func, "when_database_down", None) if match else None
+    for_staff = request.path.startswith(f"/{settings.ADMIN_URL}")
+    form, fields, hidden = _kept_form(marked.form_class if marked else None, request)
+    context = {
+        # Nothing here may need the database: the practice's details come from the kept copy.
+        "site": {"settings": SiteSettings.last_known(), "structured_data": None},
+        "content": {"navigation": [], "announcement": None},
+        "for_staff": for_staff,
+        "nothing_done": marked.nothing_done if marked else "",
+        "sent_something": request.method not in SAFE_METHODS,
+        "form": form,
+        "fields": fields,
+        "hidden": hidden,
+        "action": request.get_full_path(),
+    }
+    response = TemplateResponse(request, "503.html", context, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)  # it may hold what the visitor typed
+    return response.render()
+
+
+class DatabaseUnavailableMiddleware:
+    """Turn a lost or unreachable database into a second try (for pages that only read) or the 503 page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_database_error(exception):
+            return None
+        if (
+            request.method in SAFE_METHODS
+            and fresh_connection_possible()
+            and not getattr(request, "_db_retried", False)
+        ):
+            request._db_retried = True
+            log.warning("Database connection lost reading %s; trying once more on a fresh one", request.path)
+            drop_connection()
+            match = request.resolver_match
+            try:
+                response = match.func(request, *match.args, **match.kwargs)
+                if hasattr(response, "render") and callable(response.render):
+                    response = response.render()
+                return response
+            except DATABASE_ERRORS as again:
+                exception = again
+        if fresh_connection_possible():
+            drop_connection()  # whatever runs after this reply starts afresh
+        return database_unavailable(request, exception)
