@@ -24,14 +24,16 @@ def test_an_unexpected_error_shows_a_calm_page_with_the_phone_number(failing_cli
     assert "Traceback" not in html
 
 
-def test_the_error_page_renders_even_when_the_database_is_down(failing_client, site_settings):
+def test_the_database_down_page_renders_without_the_database(failing_client, site_settings):
     with (
         mock.patch("pages.views.page_get", side_effect=OperationalError("db gone")),
         mock.patch("thrive.context_processors.site_chrome", side_effect=OperationalError("db gone")),
     ):
         response = failing_client.get("/what-is-ipt/")
 
-    assert response.status_code == 500
+    assert response.status_code == 503
     html = response.content.decode()
-    assert "Something went wrong on our side" in html
+    assert "We can't open this page right now" in html
+    assert "206-403-1148" in html
     assert "988" in html
+    assert "db gone" not in html
