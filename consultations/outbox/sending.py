@@ -103,6 +103,13 @@ def notification_send(*, notification_id, last_try=False):
             next_attempt_at=timezone.now() + timedelta(seconds=retry_in),
         )
         return SendResult(Notification.Status.PENDING, retry_in=retry_in)
+    except Exception as exc:
+        # Not the mail server's answer but a fault in the message itself: it would fail the same way again.
+        log.exception("Notification %s could not be sent", notification.pk)
+        _record_outcome(
+            notification, status=Notification.Status.FAILED, last_error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        return SendResult(Notification.Status.FAILED)
     _record_outcome(notification, status=Notification.Status.SENT, sent_at=timezone.now(), last_error="")
     return SendResult(Notification.Status.SENT)
 
