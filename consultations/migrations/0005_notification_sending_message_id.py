@@ -16,7 +16,7 @@ def fix_message_ids(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0002_notification_event_role_choices'),
+        ('consultations', '0004_consent_policy'),
     ]
 
     operations = [
