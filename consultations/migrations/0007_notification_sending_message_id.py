@@ -16,7 +16,7 @@ def fix_message_ids(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0004_consent_policy'),
+        ('consultations', '0006_calendars'),
     ]
 
     operations = [
