@@ -33,10 +33,11 @@ setup: $(STAMP) static/css/thrive.css ## Install everything and prepare the data
 	@mkdir -p var/mail
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py seed_demo
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py ensure_dev_admin
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/python manage.py ensure_dev_admin
 
+# SITE_URL follows PORT, so links in emails and the printed admin address name the port actually served.
 run: setup ## Set up, then serve the site at http://127.0.0.1:8000 (PORT=8001 for another port)
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 worker: $(STAMP) ## Start a Celery worker and beat (needs REDIS_URL)
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/celery -A thrive worker --beat --schedule var/celerybeat-schedule --loglevel=info

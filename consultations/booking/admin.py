@@ -192,6 +192,21 @@ class WhenFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PossibleDuplicateFilter(admin.SimpleListFilter):
+    """Calls booked with the same phone or email as another upcoming one, for the front desk to sort out."""
+
+    title = "possible duplicate"
+    parameter_name = "duplicate"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Possible duplicates")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(possible_duplicate_of__isnull=False)
+        return queryset
+
+
 @admin.register(Consultation)
 class ConsultationAdmin(DayViewAdminMixin, ContactDetailsAccessLogMixin, ClinicianScopedAdminMixin, admin.ModelAdmin):
     form = ConsultationAdminForm
@@ -213,6 +228,7 @@ class ConsultationAdmin(DayViewAdminMixin, ContactDetailsAccessLogMixin, Clinici
         "clinician",
         "session_format",
         "service",
+        PossibleDuplicateFilter,
         ("starts_at", admin.DateFieldListFilter),
     ]
     list_select_related = ["clinician"]
@@ -228,6 +244,7 @@ class ConsultationAdmin(DayViewAdminMixin, ContactDetailsAccessLogMixin, Clinici
     readonly_fields = [
         "reference",
         "private_link",
+        "possible_duplicate",
         "preferred_days",
         "preferred_times",
         "consented_at",
@@ -256,7 +273,19 @@ class ConsultationAdmin(DayViewAdminMixin, ContactDetailsAccessLogMixin, Clinici
                 ("For staff", {"fields": ["internal_notes"]}),
             ]
         return [
-            ("The call", {"fields": [*call, "reference", "private_link", "loaded_status", "loaded_schedule"]}),
+            (
+                "The call",
+                {
+                    "fields": [
+                        *call,
+                        "reference",
+                        "possible_duplicate",
+                        "private_link",
+                        "loaded_status",
+                        "loaded_schedule",
+                    ]
+                },
+            ),
             ("For staff", {"fields": ["internal_notes"]}),
             ("The client", {"fields": client}),
             ("Callback request", {"fields": ["preferred_days", "preferred_times"], "classes": ["collapse"]}),
@@ -274,6 +303,20 @@ class ConsultationAdmin(DayViewAdminMixin, ContactDetailsAccessLogMixin, Clinici
                 },
             ),
         ]
+
+    @admin.display(description="Possible duplicate of")
+    def possible_duplicate(self, obj):
+        """The other call booked with the same phone or email: ask the client which one they want."""
+        other = obj.possible_duplicate_of
+        if other is None:
+            return "-"
+        link = reverse("admin:consultations_consultation_change", args=[other.pk])
+        return format_html(
+            '<a href="{}">{}</a> ({}). Same phone or email: check with the client which call they want.',
+            link,
+            other.reference,
+            other.when_label or "call back",
+        )
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)

@@ -1,33 +1,27 @@
 """The booking and callback forms a visitor fills in, validated on the server field by field."""
 
+import datetime
 import secrets
 
+import phonenumbers
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
+from localflavor.us.us_states import US_STATES
 from phonenumber_field.formfields import PhoneNumberField
 
 from consultations.models import Consultation
 from consultations.scheduling.selectors import parse_slot_key
 from thrive.forms import VisitorForm
 
-US_STATES = [
-    ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"), ("CA", "California"),
-    ("CO", "Colorado"), ("CT", "Connecticut"), ("DE", "Delaware"), ("DC", "District of Columbia"),
-    ("FL", "Florida"), ("GA", "Georgia"), ("HI", "Hawaii"), ("ID", "Idaho"), ("IL", "Illinois"),
-    ("IN", "Indiana"), ("IA", "Iowa"), ("KS", "Kansas"), ("KY", "Kentucky"), ("LA", "Louisiana"),
-    ("ME", "Maine"), ("MD", "Maryland"), ("MA", "Massachusetts"), ("MI", "Michigan"), ("MN", "Minnesota"),
-    ("MS", "Mississippi"), ("MO", "Missouri"), ("MT", "Montana"), ("NE", "Nebraska"), ("NV", "Nevada"),
-    ("NH", "New Hampshire"), ("NJ", "New Jersey"), ("NM", "New Mexico"), ("NY", "New York"),
-    ("NC", "North Carolina"), ("ND", "North Dakota"), ("OH", "Ohio"), ("OK", "Oklahoma"), ("OR", "Oregon"),
-    ("PA", "Pennsylvania"), ("RI", "Rhode Island"), ("SC", "South Carolina"), ("SD", "South Dakota"),
-    ("TN", "Tennessee"), ("TX", "Texas"), ("UT", "Utah"), ("VT", "Vermont"), ("VA", "Virginia"),
-    ("WA", "Washington"), ("WV", "West Virginia"), ("WI", "Wisconsin"), ("WY", "Wyoming"),
-]  # fmt: skip
 OUTSIDE_US = "ZZ"
-STATE_CHOICES = [("WA", "Washington"), *[s for s in US_STATES if s[0] != "WA"], (OUTSIDE_US, "I live outside the US")]
+STATE_CHOICES = [
+    ("WA", "Washington"),
+    *[(code, str(name)) for code, name in US_STATES if code != "WA"],
+    (OUTSIDE_US, "I live outside the US"),
+]
 
 ONLINE_WASHINGTON_ONLY = (
     "Online sessions are only for people who live in Washington, because our therapists are licensed "
@@ -40,12 +34,31 @@ DAY_CHOICES = [
     ("wednesday", "Wednesday"),
     ("thursday", "Thursday"),
     ("friday", "Friday"),
+    ("saturday", "Saturday"),
+    ("sunday", "Sunday"),
 ]
 PART_OF_DAY_CHOICES = [
-    ("morning", "Morning (9 AM to noon)"),
+    ("morning", "Morning (before noon)"),
     ("afternoon", "Afternoon (noon to 5 PM)"),
-    ("evening", "Early evening (5 PM to 7 PM)"),
+    ("evening", "Evening (after 5 PM)"),
 ]
+# Where each part of the day starts and ends, to offer only those in which the practice takes calls.
+PART_OF_DAY_BOUNDS = {
+    "morning": (datetime.time(0), datetime.time(12)),
+    "afternoon": (datetime.time(12), datetime.time(17)),
+    "evening": (datetime.time(17), datetime.time.max),
+}
+
+
+def callback_choices(windows):
+    """The days (by weekday number) and parts of the day in which the practice takes calls."""
+    days = [choice for number, choice in enumerate(DAY_CHOICES) if any(w[0] == number for w in windows)]
+    parts = [
+        (key, label)
+        for key, label in PART_OF_DAY_CHOICES
+        if any(start < PART_OF_DAY_BOUNDS[key][1] and end > PART_OF_DAY_BOUNDS[key][0] for _, start, end in windows)
+    ]
+    return days, parts
 
 
 # How each field is named in the error summary at the top of the form.
@@ -68,6 +81,21 @@ SUMMARY_NAMES = {
 }
 
 
+FICTIONAL_NUMBER = "Numbers from 555-0100 to 555-0199 are kept for films and examples. Enter the number we should call."
+PREMIUM_RATE_NUMBER = "We can't call premium-rate numbers. Enter another number we can call."
+
+
+def uncallable_reason(number):
+    """Why we can't call this number: North America's fictional range (555-0100 to 555-0199), or premium rate."""
+    if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.PREMIUM_RATE:
+        return PREMIUM_RATE_NUMBER
+    if number.country_code == 1:
+        national = f"{number.national_number:010d}"
+        if national[3:6] == "555" and 100 <= int(national[6:]) <= 199:
+            return FICTIONAL_NUMBER
+    return None
+
+
 def new_form_token():
     return secrets.token_urlsafe(32)
 
@@ -80,7 +108,7 @@ class ConsultationRequestForm(VisitorForm, forms.ModelForm):
     phone = PhoneNumberField(
         region="US",
         label="Phone number",
-        help_text="The number we'll call. A US number, e.g. 206-555-0123.",
+        help_text="The number we'll call. A US number, e.g. 206-201-0123.",
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     voicemail_ok = forms.TypedChoiceField(
@@ -154,7 +182,7 @@ class ConsultationRequestForm(VisitorForm, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["phone"].error_messages["required"] = "Enter the phone number we should call."
-        self.fields["phone"].error_messages["invalid"] = "Enter a phone number we can call, like 206-555-0123."
+        self.fields["phone"].error_messages["invalid"] = "Enter a phone number we can call, like 206-201-0123."
         self.fields["consent"].label = format_html(
             'I agree to the <a href="{}">consumer health data privacy policy</a>: Thrive keeps these details '
             "only to arrange and hold this call.",
@@ -174,6 +202,12 @@ class ConsultationRequestForm(VisitorForm, forms.ModelForm):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(*[Fieldset(legend, *names) for legend, names in self.fieldsets])
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"]
+        if phone and (reason := uncallable_reason(phone)):
+            raise forms.ValidationError(reason)
+        return phone
 
     def clean(self):
         cleaned = super().clean()
@@ -222,6 +256,15 @@ class CallbackForm(ConsultationRequestForm):
 
     class Meta(ConsultationRequestForm.Meta):
         pass
+
+    def __init__(self, *args, windows=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No time is booked yet: the email says we have the request, with a link to see or cancel it.
+        self.fields["email"].help_text = "We'll email you that we have your request, with a link to see or cancel it."
+        if windows:  # Offer only the days and parts of the day the practice takes calls.
+            days, parts = callback_choices(windows)
+            self.fields["preferred_days"].choices = days
+            self.fields["preferred_times"].choices = parts
 
     def save(self, commit=True):
         consultation = super().save(commit=False)

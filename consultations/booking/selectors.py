@@ -26,6 +26,11 @@ def bookable_clinician(slug):
     return Clinician.objects.active().accepting().filter(slug=slug).first()
 
 
+def bookable_clinicians():
+    """The clinicians a visitor may choose to talk with, for the slot page's choice."""
+    return list(Clinician.objects.active().accepting().only("pk", "slug", "full_name", "display_order"))
+
+
 def upcoming_consultation_for(*, phone=None, email=None, now=None):
     """The upcoming call already booked with this phone or email, if any: one free consultation at a time."""
     match = Q()

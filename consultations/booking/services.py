@@ -27,7 +27,12 @@ class SlotUnavailable(BookingError):
 
 
 class AlreadyBooked(BookingError):
-    """This phone or email already has an upcoming call; offer to reschedule it."""
+    """This browser booked the upcoming call these contact details already have; offer to move that one.
+
+    Raised only for the browser that made the earlier booking (``own_booking_ids``): anyone else is
+    answered exactly as if there were no other call, so a booking attempt never tells a stranger
+    whether a phone number or email has a call coming up.
+    """
 
     def __init__(self, consultation):
         super().__init__("There is already an upcoming call for this phone number or email.")
@@ -63,22 +68,44 @@ def _record_consent(consultation, now):
     consultation.consent_policy_version = timezone.localdate(policy.published_at).isoformat() if policy else ""
 
 
-def consultation_book(*, consultation, starts_at, clinician=None, form_token=None, now=None):
+def _earlier_call(consultation, *, own_booking_ids, now):
+    """The upcoming call these contact details already have: AlreadyBooked for its own browser, else returned.
+
+    The caller books anyway and flags both calls for the front desk (``possible_duplicate_of``).
+    """
+    already = upcoming_consultation_for(phone=consultation.phone, email=consultation.email, now=now)
+    if already is not None and already.pk in set(own_booking_ids or ()):
+        raise AlreadyBooked(already)
+    return already
+
+
+def _flag_duplicate(consultation, earlier):
+    """Point each of two calls with the same contact details at the other, for the front desk to sort out."""
+    if earlier is not None:
+        Consultation.objects.filter(pk=earlier.pk, possible_duplicate_of__isnull=True).update(
+            possible_duplicate_of=consultation
+        )
+
+
+def consultation_book(*, consultation, starts_at, clinician=None, form_token=None, own_booking_ids=(), now=None):
     """Book an unsaved consultation (its contact details filled in) at an open time.
 
     With no ``clinician`` it goes to the free clinician with the fewest upcoming calls, and
     to the next one when that one was taken meanwhile. A form token seen before returns the
-    booking it made, so a double click never books twice.
+    booking it made, so a double click never books twice. The time is checked first; when the
+    contact details already have an upcoming call, only the browser that booked it
+    (``own_booking_ids``) hears so (AlreadyBooked); anyone else's booking is made and both calls
+    are flagged as possible duplicates.
     """
     now = now or timezone.now()
     if replayed := _replay(form_token):
         return replayed
-    if already := upcoming_consultation_for(phone=consultation.phone, email=consultation.email, now=now):
-        raise AlreadyBooked(already)
     slot = slot_lookup(starts_at=starts_at, clinician=clinician, now=now)
     if slot is None:
         raise SlotUnavailable(just_taken=_booked_meanwhile(starts_at=starts_at, clinician=clinician, now=now))
+    earlier = _earlier_call(consultation, own_booking_ids=own_booking_ids, now=now)
 
+    consultation.possible_duplicate_of = earlier
     consultation.starts_at = slot.starts_at
     consultation.status = Status.CONFIRMED
     consultation.form_token = form_token or None
@@ -90,6 +117,7 @@ def consultation_book(*, consultation, starts_at, clinician=None, form_token=Non
         try:
             with transaction.atomic():
                 consultation.save(force_insert=True)
+                _flag_duplicate(consultation, earlier)
                 notifications_record(consultation=consultation, event=Notification.Event.BOOKED)
         except IntegrityError:
             if replayed := _replay(form_token):
@@ -99,13 +127,16 @@ def consultation_book(*, consultation, starts_at, clinician=None, form_token=Non
     raise SlotUnavailable(just_taken=True)
 
 
-def callback_request_create(*, consultation, clinician=None, form_token=None, now=None):
-    """Save a request to be called back when none of the open times suit; the front desk picks a time."""
+def callback_request_create(*, consultation, clinician=None, form_token=None, own_booking_ids=(), now=None):
+    """Save a request to be called back when none of the open times suit; the front desk picks a time.
+
+    Contact details with an upcoming call are treated as in ``consultation_book``.
+    """
     now = now or timezone.now()
     if replayed := _replay(form_token):
         return replayed
-    if already := upcoming_consultation_for(phone=consultation.phone, email=consultation.email, now=now):
-        raise AlreadyBooked(already)
+    earlier = _earlier_call(consultation, own_booking_ids=own_booking_ids, now=now)
+    consultation.possible_duplicate_of = earlier
     consultation.starts_at = None
     consultation.booked_via = Consultation.BookedVia.CALLBACK
     consultation.clinician = clinician
@@ -115,6 +146,7 @@ def callback_request_create(*, consultation, clinician=None, form_token=None, no
     try:
         with transaction.atomic():
             consultation.save(force_insert=True)
+            _flag_duplicate(consultation, earlier)
             notifications_record(consultation=consultation, event=Notification.Event.CALLBACK_REQUESTED)
     except IntegrityError:
         if replayed := _replay(form_token):

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from consultations.booking.forms import BookingForm, CallbackForm, RescheduleForm
-from consultations.booking.selectors import bookable_clinician
+from consultations.booking.selectors import bookable_clinician, bookable_clinicians
 from consultations.booking.services import (
     AlreadyBooked,
     AlreadyChanged,
@@ -23,13 +23,16 @@ from consultations.booking.services import (
 from consultations.calendar import consultation_ics
 from consultations.models import Consultation
 from consultations.scheduling.selectors import (
+    day_picker,
     nearest_open_slots,
     open_slots,
     open_slots_for_visitors,
+    parse_day,
     parse_slot_key,
     slot_key,
     slot_lookup,
     slots_by_day,
+    weekly_call_windows,
 )
 from consultations.tokens import (
     consultation_from_token_or_404,
@@ -37,46 +40,57 @@ from consultations.tokens import (
     private_link_view,
 )
 from thrive.outage import when_database_down
-from thrive.visitor_limits import visitor_limit_count, visitor_limit_reached
+from thrive.visitor_limits import visitor_attempt_over_limit
 
-# The link secrets of the bookings this browser made (never a link that could be copied from here).
-SESSION_TOKENS = "consultation_tokens"
+# The ids of the bookings this browser made: the only way a booking attempt learns of an earlier call.
+SESSION_BOOKINGS = "consultation_ids"
 
 
 @require_safe
 @never_cache  # The open times change with every booking; a stale copy would offer taken times.
 @when_database_down(nothing_done="Nothing was booked.")
 def book(request):
-    """The open times, grouped by day, for the first available clinician or the one asked for."""
+    """One day's open times (the first with any, or ?day=), a strip of the other days, and the clinician choice."""
     slug = request.GET.get("clinician", "")
     clinician = bookable_clinician(slug)
-    days = slots_by_day(open_slots_for_visitors(clinician=clinician))
+    picker = day_picker(
+        slots=open_slots_for_visitors(clinician=clinician), wanted_day=parse_day(request.GET.get("day"))
+    )
+    clinician_query = f"&clinician={clinician.slug}" if clinician else ""
     context = {
-        "days": days,
+        "picker": picker,
         "clinician": clinician,
+        "clinicians": bookable_clinicians(),
         "unknown_clinician": bool(slug) and clinician is None,
         "details_url": reverse("consultations:details"),
-        "clinician_query": f"&clinician={clinician.slug}" if clinician else "",
+        "clinician_query": clinician_query,
+        "day_query": f"?{clinician_query[1:]}&day=" if clinician else "?day=",
     }
     return render(request, "consultations/slots.html", context)
 
 
-def _rate_limited(request):
-    return render(request, "consultations/rate_limited.html", status=429)
+def _own_bookings(request):
+    return request.session.get(SESSION_BOOKINGS, [])
 
 
 def _remember(request, consultation):
     """Let this browser reach its own booking again, e.g. when it tries to book a second call."""
-    secrets = request.session.get(SESSION_TOKENS, [])
-    if consultation.link_secret not in secrets:
-        request.session[SESSION_TOKENS] = [*secrets[-4:], consultation.link_secret]
+    own = _own_bookings(request)
+    if consultation.pk not in own:
+        request.session[SESSION_BOOKINGS] = [*own[-4:], consultation.pk]
     return consultation_token(consultation)
 
 
 def _already_booked(request, existing):
-    own = existing.link_secret in request.session.get(SESSION_TOKENS, [])
-    context = {"existing": existing if own else None, "token": consultation_token(existing) if own else None}
+    """This browser booked the call these details already have: offer to move it (nobody else sees this)."""
+    context = {"existing": existing, "token": consultation_token(existing)}
     return render(request, "consultations/already_booked.html", context, status=409)
+
+
+def _over_limit(request, form):
+    """Count this POST against the sender's address and the phone typed; True once either has sent too many."""
+    form.is_valid()  # the phone, when it is one, counts in the form everyone writes it
+    return visitor_attempt_over_limit(request, scope="booking", phone=form.cleaned_data.get("phone"))
 
 
 SLOT_TAKEN = "That time was just taken by someone else. Here are the nearest open times; your details are kept."
@@ -93,27 +107,27 @@ def details(request):
     clinician = bookable_clinician(source.get("clinician", ""))
     wanted = parse_slot_key(source.get("slot", ""))
     slot_error = None
+    limit_reached = False
 
     if request.method == "POST":
-        if visitor_limit_reached(request):
-            return _rate_limited(request)
         form = BookingForm(request.POST)
+        limit_reached = _over_limit(request, form)
         if form.is_bot:
             return render(request, "consultations/received.html")
-        if form.is_valid():
+        if not limit_reached and form.is_valid():
             try:
                 consultation = consultation_book(
                     consultation=form.save(commit=False),
                     starts_at=form.cleaned_data["slot"],
                     clinician=clinician,
                     form_token=form.cleaned_data["form_token"],
+                    own_booking_ids=_own_bookings(request),
                 )
             except AlreadyBooked as exc:
                 return _already_booked(request, exc.consultation)
             except SlotUnavailable as exc:
                 slot_error = SLOT_TAKEN if exc.just_taken else SLOT_CLOSED
             else:
-                visitor_limit_count(request)
                 return redirect("consultations:manage", token=_remember(request, consultation))
     else:
         form = BookingForm(initial={"slot": source.get("slot", ""), "clinician": clinician.slug if clinician else ""})
@@ -135,8 +149,9 @@ def details(request):
         "error_summary": summary if request.method == "POST" or slot_error else [],
         "clinician": clinician,
         "selected_key": source.get("slot", "") if chosen else "",
+        "limit_reached": limit_reached,
     }
-    return render(request, "consultations/details.html", context)
+    return render(request, "consultations/details.html", context, status=429 if limit_reached else 200)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -145,26 +160,28 @@ def callback(request):
     """None of the open times work: ask to be called back, with the days and times that suit."""
     source = request.POST if request.method == "POST" else request.GET
     clinician = bookable_clinician(source.get("clinician", ""))
+    windows = weekly_call_windows(clinician=clinician)
+    limit_reached = False
     if request.method == "POST":
-        if visitor_limit_reached(request):
-            return _rate_limited(request)
-        form = CallbackForm(request.POST)
+        form = CallbackForm(request.POST, windows=windows)
+        limit_reached = _over_limit(request, form)
         if form.is_bot:
             return render(request, "consultations/received.html")
-        if form.is_valid():
+        if not limit_reached and form.is_valid():
             try:
                 consultation = callback_request_create(
                     consultation=form.save(commit=False),
                     clinician=clinician,
                     form_token=form.cleaned_data["form_token"],
+                    own_booking_ids=_own_bookings(request),
                 )
             except AlreadyBooked as exc:
                 return _already_booked(request, exc.consultation)
-            visitor_limit_count(request)
             return redirect("consultations:manage", token=_remember(request, consultation))
     else:
-        form = CallbackForm(initial={"clinician": clinician.slug if clinician else ""})
-    return render(request, "consultations/callback.html", {"form": form, "clinician": clinician})
+        form = CallbackForm(initial={"clinician": clinician.slug if clinician else ""}, windows=windows)
+    context = {"form": form, "clinician": clinician, "limit_reached": limit_reached}
+    return render(request, "consultations/callback.html", context, status=429 if limit_reached else 200)
 
 
 # The private pages below carry a client's details: never_cache keeps them out of shared caches.

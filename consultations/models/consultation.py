@@ -139,6 +139,15 @@ class Consultation(models.Model):
         help_text="The exact privacy policy the client agreed to.",
     )
     form_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    possible_duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Another upcoming call booked with the same phone or email. Check with the client which one "
+        "they want, and cancel the other.",
+    )
     internal_notes = models.TextField(
         blank=True,
         help_text="For staff only: never emailed. Write it as if the client may read it: "

@@ -127,12 +127,29 @@ def _day_context(notification):
     }
 
 
+def _other_call_when(consultation):
+    """When the client's other upcoming call is, if this booking was flagged as a possible duplicate of it.
+
+    Told only when both bookings gave the same email address: the message then goes to the person who
+    got the first call's confirmation, never to someone who only typed another person's phone number.
+    """
+    other = consultation.possible_duplicate_of
+    if other is None or other.status == Consultation.Status.CANCELLED or not consultation.email:
+        return ""
+    if other.email.casefold() != consultation.email.casefold():
+        return ""
+    return spoken_time(other.starts_at) if other.starts_at else "a call back we still have to arrange"
+
+
 def _call_context(notification):
     consultation = notification.consultation
     clinician = consultation.clinician
     context = {
         "reference": consultation.reference,
         "clinician_name": clinician.full_name if clinician else "",
+        "duplicate_reference": consultation.possible_duplicate_of.reference
+        if consultation.possible_duplicate_of_id
+        else "",
     }
     previous = notification.previous_call_starts_at
     context |= {
@@ -145,6 +162,7 @@ def _call_context(notification):
             "name": consultation.display_name,
             "clinician_first_name": clinician.first_name if clinician else "",
             "manage_url": manage_url(consultation),
+            "other_call_when": _other_call_when(consultation),
             "booking_url": absolute(reverse("consultations:book")),
             "voicemail_ok": consultation.voicemail_ok,
             "preferred_days": consultation.preferred_days if consultation.is_callback_request else "",

@@ -47,6 +47,8 @@ ERASED_VALUES = {
     "form_token": None,
     # A new secret: every private link to the booking stops working.
     "link_secret": new_link_secret,
+    # It ties this call to another one made with the same phone or email.
+    "possible_duplicate_of": None,
 }
 ANONYMOUS_FIELDS = {
     "id",

@@ -232,6 +232,14 @@ def _own_calendars_busy(clinician_ids, *, now, start, end):
     return hidden, engaged
 
 
+def weekly_call_windows(*, clinician=None):
+    """(weekday, starts at, ends at) of every window in which calls are taken: for the callback form's choices."""
+    hours = ConsultationHours.objects.filter(clinician__active=True, clinician__accepting_new_clients=True)
+    if clinician is not None:
+        hours = hours.filter(clinician=clinician)
+    return list(hours.values_list("weekday", "starts_at", "ends_at"))
+
+
 # How long the public list of open times may be reused; any booking change refreshes it at once anyway.
 VISITOR_SLOTS_SECONDS = 60
 
@@ -279,3 +287,77 @@ def nearest_open_slots(*, around, clinician=None, now=None, count=4, exclude=Non
     if around is not None:
         slots = sorted(slots, key=lambda slot: abs(slot.starts_at - around))[:count]
     return sorted(slots[:count], key=lambda slot: slot.starts_at)
+
+
+@dataclass(frozen=True)
+class StripDay:
+    """One day of the booking horizon in the day strip: how many times it has open."""
+
+    day: datetime.date
+    count: int
+
+    @property
+    def key(self):
+        return self.day.isoformat()
+
+    @property
+    def weekday(self):
+        return f"{self.day:%a}"
+
+    @property
+    def short_date(self):
+        return f"{self.day:%b} {self.day.day}"
+
+    @property
+    def label(self):
+        return format_day(self.day)
+
+
+@dataclass(frozen=True)
+class DayPicker:
+    """The open times of one chosen day, and the strip of every day in the horizon to choose another."""
+
+    strip: list
+    day: datetime.date | None
+    slots: list
+    next_day: StripDay | None  # the first later day with a time, when the chosen one has none
+
+    @property
+    def label(self):
+        return format_day(self.day) if self.day else ""
+
+    @property
+    def has_times(self):
+        return any(strip_day.count for strip_day in self.strip)
+
+
+def parse_day(value):
+    """The date a ?day=YYYY-MM-DD parameter names, or None."""
+    if not isinstance(value, str) or len(value) != 10:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def day_picker(*, slots, wanted_day=None, now=None, horizon_days=None):
+    """Open slots for a picker showing one day: ``wanted_day`` when in the horizon, else the first with times."""
+    now = now or timezone.now()
+    if horizon_days is None:
+        horizon_days = ConsultationSettings.get_solo().horizon_days
+    first_day = local(now).date()
+    by_day = defaultdict(list)
+    for slot in slots:
+        by_day[slot.local_start.date()].append(slot)
+    strip = [
+        StripDay(day=day, count=len(by_day.get(day, ())))
+        for day in (first_day + datetime.timedelta(days=n) for n in range(horizon_days))
+    ]
+    in_horizon = {strip_day.day for strip_day in strip}
+    if wanted_day not in in_horizon:
+        wanted_day = next((strip_day.day for strip_day in strip if strip_day.count), None)
+    next_day = None
+    if wanted_day is not None and not by_day.get(wanted_day):
+        next_day = next((s for s in strip if s.day > wanted_day and s.count), None)
+    return DayPicker(strip=strip, day=wanted_day, slots=by_day.get(wanted_day, []), next_day=next_day)

@@ -4,7 +4,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.shortcuts import render
 from django.test import RequestFactory
 
 from consultations.scheduling.selectors import open_slots
@@ -59,14 +58,13 @@ def test_the_axe_check_catches_a_known_violation(page):
 
 
 def test_pages_shown_when_something_goes_wrong_pass_axe(sized_page, demo_content):
-    """The server-error, expired-form and booking-paused pages have no address of their own; serve them at one."""
+    """The server-error and expired-form pages have no address of their own; serve them at one."""
     page = sized_page
     request = RequestFactory().get("/")
     request.user = AnonymousUser()
     pages = {
         "server-error": server_error(request),
         "form-expired": csrf_failure(request),
-        "booking-paused": render(request, "consultations/rate_limited.html", status=429),
     }
     for name, down in database_down_requests(open_slots()[0].key).items():
         pages[f"database-down-{name}"] = database_unavailable(down)

@@ -356,3 +356,16 @@ def test_hours_that_end_before_they_start_are_explained(desk, mari):
 def test_the_queue_links_to_todays_calls(desk):
     html = desk.get(reverse(CHANGELIST)).content.decode()
     assert f'href="{reverse("admin:consultations_consultation_day")}"' in html
+
+
+def test_the_front_desk_sees_and_filters_possible_duplicates(desk, mari):
+    first = ConsultationFactory(clinician=mari, phone="+12065550123")
+    second = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 30), phone="+12065550123")
+    Consultation.objects.filter(pk=first.pk).update(possible_duplicate_of=second)
+    Consultation.objects.filter(pk=second.pk).update(possible_duplicate_of=first)
+    lonely = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 11, 0))
+    html = desk.get(change_url(second)).content.decode()
+    assert f'<a href="{change_url(first)}">{first.reference}</a>' in html
+    listed = desk.get(reverse(CHANGELIST), {"duplicate": "yes"}).content.decode()
+    assert first.reference in listed and second.reference in listed
+    assert lonely.reference not in listed

@@ -218,7 +218,7 @@ def book(practice, **contact):
     details = {
         "first_name": "River",
         "last_name": "Example",
-        "phone": "+12065550142",
+        "phone": "+12062010142",
         "email": "river@example.com",
         "service": Consultation.Service.INDIVIDUAL,
         "session_format": Consultation.Format.ONLINE,
@@ -238,7 +238,7 @@ def book_in_the_browser_way(client, practice, **overrides):
         "slot": slot,
         "first_name": "River",
         "last_name": "Example",
-        "phone": "206-555-0142",
+        "phone": "206-201-0142",
         "email": "river@example.com",
         "voicemail_ok": "no",
         "service": "individual",
@@ -330,7 +330,7 @@ def test_the_same_task_delivered_twice_sends_once(worker_factory, mailbox, pract
             status=Consultation.Status.CONFIRMED,
             first_name="River",
             last_name="Example",
-            phone="+12065550142",
+            phone="+12062010142",
             state_of_residence="WA",
         )
         rows = notifications_record(consultation=consultation, event=Notification.Event.BOOKED)
@@ -355,7 +355,7 @@ def test_two_workers_racing_for_one_message_send_it_once(worker_factory, mailbox
             status=Consultation.Status.CONFIRMED,
             first_name="River",
             last_name="Example",
-            phone="+12065550142",
+            phone="+12062010142",
             state_of_residence="WA",
         )
         [row, _] = notifications_record(consultation=consultation, event=Notification.Event.BOOKED)

@@ -10,7 +10,7 @@ def filled(**overrides):
         "slot": "20260302T1800Z",
         "first_name": "Ada",
         "last_name": "Lovelace",
-        "phone": "(206) 555-0123",
+        "phone": "(206) 201-0123",
         "voicemail_ok": "no",
         "service": "couples",
         "session_format": "in_person",
@@ -26,7 +26,7 @@ def test_a_complete_form_is_valid_and_stores_the_phone_in_e164():
     form = BookingForm(filled())
     assert form.is_valid(), form.errors
     consultation = form.save(commit=False)
-    assert str(consultation.phone) == "+12065550123"
+    assert str(consultation.phone) == "+12062010123"
     assert consultation.voicemail_ok is False
     assert form.cleaned_data["slot"].isoformat() == "2026-03-02T18:00:00+00:00"
 
@@ -93,4 +93,4 @@ def test_callback_form_needs_no_time_and_keeps_preferences_in_words():
     assert form.is_valid(), form.errors
     request = form.save(commit=False)
     assert request.preferred_days == "Tuesday"
-    assert request.preferred_times == "Morning (9 AM to noon), Afternoon (noon to 5 PM)"
+    assert request.preferred_times == "Morning (before noon), Afternoon (noon to 5 PM)"

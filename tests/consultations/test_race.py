@@ -35,7 +35,7 @@ def submission(n, slot, clinician_slug=""):
         "clinician": clinician_slug,
         "first_name": f"Racer{n}",
         "last_name": "Example",
-        "phone": f"206-555-01{n:02d}",
+        "phone": f"206-201-01{n:02d}",
         "voicemail_ok": "no",
         "service": "not_sure",
         "session_format": "either",

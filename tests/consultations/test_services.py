@@ -145,7 +145,7 @@ def test_the_same_form_token_returns_the_first_booking(recorded):
 
 
 @pytest.mark.parametrize("match", ["phone", "email"])
-def test_someone_with_an_upcoming_call_is_offered_that_call(recorded, match):
+def test_the_browser_that_booked_an_upcoming_call_is_offered_that_call(recorded, match):
     clinician = ClinicianFactory()
     monday_hours(clinician)
     existing = ConsultationFactory(
@@ -153,8 +153,42 @@ def test_someone_with_an_upcoming_call_is_offered_that_call(recorded, match):
     )
     other = {"phone": "+12065550100"} if match == "email" else {"email": "someone@example.com"}
     with pytest.raises(AlreadyBooked) as refused:
-        consultation_book(consultation=unsaved(**other), starts_at=pt(2026, 3, 2, 10, 30))
+        consultation_book(
+            consultation=unsaved(**other), starts_at=pt(2026, 3, 2, 10, 30), own_booking_ids=[existing.pk]
+        )
     assert refused.value.consultation == existing
+    assert Consultation.objects.count() == 1
+
+
+@pytest.mark.parametrize("match", ["phone", "email"])
+def test_anyone_else_with_the_same_details_books_and_both_calls_are_flagged(recorded, match):
+    clinician = ClinicianFactory()
+    monday_hours(clinician)
+    existing = ConsultationFactory(
+        clinician=clinician, starts_at=pt(2026, 3, 2, 10, 0), phone="+12065550123", email="ada@example.com"
+    )
+    other = {"phone": "+12065550100"} if match == "email" else {"email": "someone@example.com"}
+    booked = consultation_book(consultation=unsaved(**other), starts_at=pt(2026, 3, 2, 10, 30), own_booking_ids=[])
+    existing.refresh_from_db()
+    assert booked.possible_duplicate_of == existing
+    assert existing.possible_duplicate_of == booked
+
+
+def test_a_closed_time_is_refused_before_the_contact_details_are_looked_at(recorded):
+    clinician = ClinicianFactory()
+    monday_hours(clinician)
+    existing = ConsultationFactory(clinician=clinician, starts_at=pt(2026, 3, 2, 10, 0), phone="+12065550123")
+    # Even the browser that made the booking hears only that the time is closed.
+    with pytest.raises(SlotUnavailable):
+        consultation_book(consultation=unsaved(), starts_at=pt(2026, 2, 23, 10, 0), own_booking_ids=[existing.pk])
+
+
+def test_a_callback_request_with_the_same_details_is_flagged_too(recorded):
+    clinician = ClinicianFactory()
+    monday_hours(clinician)
+    existing = ConsultationFactory(clinician=clinician, starts_at=pt(2026, 3, 2, 10, 0), phone="+12065550123")
+    request = callback_request_create(consultation=unsaved(email="new@example.com"))
+    assert request.possible_duplicate_of == existing
 
 
 def test_a_cancelled_or_past_call_does_not_block_booking_again(recorded):

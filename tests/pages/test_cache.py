@@ -120,10 +120,12 @@ def test_home_page_queries_do_not_grow_with_the_clinicians_listed(client, site_s
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from consultations.models import ConsultationSettings
     from tests.clinicians.factories import ClinicianFactory
 
     PageFactory(slug="home", title="Welcome")
     ClinicianFactory(accepting_new_clients=True)
+    ConsultationSettings.get_solo()  # the home page's open times create it on first use
     cache.clear()
     page_cache_clear()
     with CaptureQueriesContext(connection) as one:

@@ -96,7 +96,7 @@ def booking_form(client, slot):
         "slot": slot,
         "first_name": "River",
         "last_name": "Example",
-        "phone": "206-555-0142",
+        "phone": "206-555-0242",
         "email": "river@example.com",
         "voicemail_ok": "no",
         "service": "individual",
@@ -186,7 +186,7 @@ def test_a_booking_with_the_database_unreachable_gets_the_503_page_with_what_was
         response = visitor.post("/consultation/details/", data)
 
     page = assert_database_down_page(response, says="Nothing was booked.")
-    for typed in ('value="River"', 'value="Example"', 'value="206-555-0142"', 'value="river@example.com"'):
+    for typed in ('value="River"', 'value="Example"', 'value="206-555-0242"', 'value="river@example.com"'):
         assert typed in page
     assert "Mornings are best for me." in page
     assert f'name="form_token" value="{data["form_token"]}"' in page

@@ -20,7 +20,7 @@ class Command(BaseCommand):
             return
         password = secrets.token_urlsafe(12)
         User.objects.create_superuser(USERNAME, email="", password=password)
-        admin_url = f"http://127.0.0.1:8000/{settings.ADMIN_URL}"
+        admin_url = f"{settings.SITE_URL}/{settings.ADMIN_URL}"
         self.stdout.write(
             self.style.SUCCESS(
                 f"\nDevelopment admin created (shown only this once):\n"
