@@ -1,4 +1,4 @@
-"""The two-factor pages: the code at each sign-in, and connecting an authenticator app the first time."""
+"""The two-factor pages: the code at each sign-in, connecting an authenticator app the first time, backup codes."""
 
 import base64
 import logging
@@ -15,9 +15,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from staff.forms import CodeForm
+from staff.forms import CodeForm, SignInCodeForm
+from staff.middleware import two_factor_required
+from staff.services import backup_codes_replace
 
 log = logging.getLogger("thrive.signin")
 
@@ -43,10 +46,15 @@ def two_factor(request):
     device = TOTPDevice.objects.devices_for_user(request.user, confirmed=True).first()
     if device is None:
         return redirect(f"{reverse('two_factor_setup')}?{urlencode({REDIRECT_FIELD_NAME: _next_url(request)})}")
-    form = CodeForm(request.POST or None, device=device)
+    backup_device = StaticDevice.objects.devices_for_user(request.user, confirmed=True).first()
+    form = SignInCodeForm(request.POST or None, device=device, backup_device=backup_device)
     if request.method == "POST" and form.is_valid():
-        otp_login(request, device)
-        log.info("staff two-factor verified", extra={"username": request.user.get_username()})
+        otp_login(request, form.used_device)
+        used_backup = form.used_device is backup_device
+        log.info(
+            "staff two-factor verified",
+            extra={"username": request.user.get_username(), "with_backup_code": used_backup},
+        )
         return redirect(_next_url(request))
     if request.method == "POST":
         log.warning("staff two-factor code refused", extra={"username": request.user.get_username()})
@@ -78,7 +86,8 @@ def two_factor_setup(request):
         device.save(update_fields=["confirmed"])
         otp_login(request, device)
         log.info("staff two-factor set up", extra={"username": request.user.get_username()})
-        return redirect(_next_url(request))
+        # Shown in this response only: nothing keeps them where another visit could see them again.
+        return _backup_codes_page(request, backup_codes_replace(user=request.user))
     secret = base64.b32encode(device.bin_key).decode()
     context = {
         "form": form,
@@ -89,6 +98,32 @@ def two_factor_setup(request):
         "title": "Set up your authenticator app",
     }
     return render(request, "staff/two_factor_setup.html", context)
+
+
+@never_cache
+@login_required
+def two_factor_backup_codes(request):
+    """Make a new set of backup codes (the old set stops working); reached only after the second factor."""
+    _staff_only(request)
+    # The middleware lets every page under two-factor/ through, this one too: codes made with only the
+    # password would be a way round the second factor.
+    if two_factor_required(request.user):
+        return redirect(f"{reverse('two_factor')}?{urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})}")
+    if request.method == "POST":
+        log.info("staff backup codes replaced", extra={"username": request.user.get_username()})
+        return _backup_codes_page(request, backup_codes_replace(user=request.user))
+    device = StaticDevice.objects.devices_for_user(request.user, confirmed=True).first()
+    context = {
+        "codes_left": device.token_set.count() if device else 0,
+        "next": _next_url(request),
+        "title": "Backup codes",
+    }
+    return render(request, "staff/backup_codes.html", context)
+
+
+def _backup_codes_page(request, codes):
+    context = {"codes": codes, "next": _next_url(request), "title": "Your backup codes"}
+    return render(request, "staff/backup_codes.html", context)
 
 
 def _qr_code_data_uri(text):

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "auditlog",
     "solo",
     # The site itself first, then the apps in the order they may depend on each other (see the README).
