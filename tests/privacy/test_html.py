@@ -50,6 +50,8 @@ def test_the_privacy_pages_are_valid_html(client, vnu, tmp_path, site_settings):
     pages["two-factor-setup"] = client.get(reverse("two_factor_setup"))
     TOTPDevice.objects.filter(user=staff).update(confirmed=True)
     pages["two-factor"] = client.get(reverse("two_factor"))
+    pages["backup-codes"] = client.get(reverse("two_factor_backup_codes"))
+    pages["backup-codes-new"] = client.post(reverse("two_factor_backup_codes"))
 
     for name, response in pages.items():
         assert response.status_code == 200, name
