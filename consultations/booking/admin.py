@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from localflavor.us.us_states import US_STATES
 
 from clinicians.permissions import ClinicianScopedAdminMixin
-from consultations.booking.dayview import DayViewAdminMixin, phone_href, phone_written
+from consultations.booking.dayview import DayViewAdminMixin
 from consultations.booking.selectors import upcoming_consultation_for
 from consultations.booking.services import (
     BookingError,
@@ -36,6 +36,7 @@ from consultations.scheduling.selectors import (
 from consultations.timefmt import PRACTICE_TZ, format_moment
 from consultations.tokens import private_page_path
 from staff.audit import ContactDetailsAccessLogMixin, audit_record_export
+from thrive.phones import phone_href, phone_written
 from thrive.spreadsheets import csv_safe
 
 Status = Consultation.Status

@@ -27,6 +27,7 @@ from consultations.booking.services import BookingError, consultation_move, cons
 from consultations.models import Consultation
 from consultations.scheduling.selectors import open_slots, parse_slot_key, slot_lookup, slots_by_day
 from consultations.timefmt import PRACTICE_TZ, format_day, format_moment, format_time
+from thrive.phones import phone_href, phone_written
 
 Status = Consultation.Status
 
@@ -40,21 +41,6 @@ PARTS_OF_DAY = {"morning": (9, 12), "afternoon": (12, 17), "evening": (17, 19)}
 OFFERS_PER_REQUEST = 40
 
 ROW_TAG = "call-"
-
-
-def phone_written(phone):
-    """A phone number as people write it: 206-555-0123 for a US number, the international form otherwise."""
-    if not phone:
-        return ""
-    if phone.country_code == 1:
-        digits = str(phone.national_number)
-        if len(digits) == 10:
-            return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
-    return phone.as_international
-
-
-def phone_href(phone):
-    return f"tel:{phone.as_e164}" if phone else ""
 
 
 def _preferences(consultation):

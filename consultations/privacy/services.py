@@ -20,12 +20,14 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from localflavor.us.us_states import US_STATES
 
 from consultations.booking.services import NotChangeable, consultation_cancel
 from consultations.models import Consultation, ConsultationSettings, DataAccessCode, Notification, PrivacyRequest
 from consultations.models.consultation import new_link_secret
 from consultations.outbox.services import access_code_record, privacy_request_alert_record, private_link_record
 from staff.audit import EXPORTED
+from thrive.phones import phone_written
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,23 @@ ANONYMOUS_FIELDS = {
     "erased_at",
 }
 
+# What the client told us, labelled as they would say it, in the order the booking form asks.
+CLIENT_LABELS = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "preferred_name": "Name you'd like us to use",
+    "phone": "Phone",
+    "email": "Email",
+    "voicemail_ok": "OK to leave a voicemail",
+    "service": "What you're looking for",
+    "session_format": "In person or online",
+    "state_of_residence": "State you live in",
+    "note": "Your note to us",
+    "heard_about": "How you heard of us",
+    "preferred_days": "Days that suit you for a call back",
+    "preferred_times": "Times that suit you for a call back",
+}
+
 # The law allows 45 days to answer a request.
 PRIVACY_REQUEST_DAYS = 45
 # A request never verified or answered is closed, and the asker's details purged, this long after
@@ -87,10 +106,7 @@ class Reason:
 
 def consultation_personal_data(*, consultation):
     """Everything held about the person behind this booking, in plain labels, for them to read or download."""
-    details = [
-        (Consultation._meta.get_field(name).verbose_name.capitalize(), _display(consultation, name))
-        for name in (*Consultation.CLIENT_FIELDS, "preferred_days", "preferred_times")
-    ]
+    details = [(label, _display(consultation, name)) for name, label in CLIENT_LABELS.items()]
     booking = [
         ("Reference", consultation.reference),
         ("Clinician", str(consultation.clinician) if consultation.clinician else "To be arranged"),
@@ -161,6 +177,10 @@ def _display(consultation, name):
     value = getattr(consultation, name)
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if name == "phone":
+        return phone_written(value)
+    if name == "state_of_residence":
+        return str(dict(US_STATES).get(value, value))
     display = getattr(consultation, f"get_{name}_display", None)
     if display is not None:
         return display()

@@ -6,7 +6,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from consultations.booking.dayview import phone_written
 from consultations.models import Consultation, Notification
 from tests.clinicians.factories import clinician_user, front_desk_user
 from tests.consultations.factories import (
@@ -18,6 +17,7 @@ from tests.consultations.factories import (
 )
 from tests.html_checker import html_errors
 from tests.pages.factories import PageFactory
+from thrive.phones import phone_written
 
 pytestmark = pytest.mark.django_db
 

@@ -22,6 +22,7 @@ from consultations.privacy.services import (
     privacy_requests_erase_expired,
 )
 from tests.consultations.factories import ConsultationFactory, ConsultationSettingsFactory
+from thrive.phones import phone_written
 
 pytestmark = pytest.mark.django_db
 
@@ -73,11 +74,12 @@ def test_access_export_lists_every_personal_field_the_client_gave():
     data = consultation_personal_data(consultation=consultation)
     details = dict(data["details"])
     assert details["First name"] == consultation.first_name
-    assert details["Preferred name"] == "Sam"
+    assert details["Name you'd like us to use"] == "Sam"
     assert details["Email"] == consultation.email
-    assert details["Phone"] == str(consultation.phone)
-    assert details["Note"] == "Evenings are best"
-    assert details["How they heard of us"] == "A friend"
+    assert details["Phone"] == phone_written(consultation.phone)
+    assert details["Your note to us"] == "Evenings are best"
+    assert details["How you heard of us"] == "A friend"
+    assert details["State you live in"] == "Washington"
     assert data["staff_notes"] == "Prefers a text"
     assert dict(data["consent"])["Privacy policy version you agreed to"] == "2026-01-01"
     assert [m["to"] for m in data["messages"]] == [consultation.email]

@@ -42,6 +42,19 @@ def test_my_data_page_shows_everything_held_and_is_private(client):
     assert reverse("consultations:delete_data", kwargs={"token": token}) in body
 
 
+def test_my_data_page_speaks_as_people_do_not_as_the_database(client):
+    consultation = ConsultationFactory(phone="+12062010177", state_of_residence="WA", voicemail_ok=True)
+    token = prove_its_them(client, consultation)
+
+    body = client.get(reverse("consultations:my_data", kwargs={"token": token})).content.decode()
+
+    assert "206-201-0177" in body and "+12062010177" not in body
+    assert "Washington" in body
+    assert "OK to leave a voicemail" in body and "How you heard of us" in body
+    for field_name in ("state_of_residence", "session_format", "Voicemail is ok", "Heard about"):
+        assert field_name not in body
+
+
 def test_my_data_needs_a_valid_signed_link(client):
     consultation = ConsultationFactory()
     token = consultation_token(consultation)
