@@ -4,7 +4,6 @@ import io
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from auditlog.models import LogEntry
 from django.urls import reverse
 
@@ -18,7 +17,6 @@ from tests.consultations.factories import (
     TimeOffFactory,
     pt,
 )
-from tests.pages.factories import PageFactory
 from thrive.spreadsheets import csv_safe
 
 pytestmark = pytest.mark.django_db
@@ -29,16 +27,8 @@ CHANGELIST = "admin:consultations_consultation_changelist"
 
 
 @pytest.fixture(autouse=True)
-def _monday_morning(site_settings):
-    PageFactory(slug="privacy", title="Privacy")
-    with time_machine.travel(pt(2026, 3, 2, 7, 0), tick=False):
-        yield
-
-
-@pytest.fixture
-def desk(client):
-    client.force_login(front_desk_user())
-    return client
+def _monday_morning(monday_morning):
+    """Both the queue's and the day view's tests look from 7 AM Pacific on Monday, March 2, 2026."""
 
 
 def change_url(consultation):

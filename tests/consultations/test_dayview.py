@@ -1,13 +1,12 @@
 """The admin's day view: a day's calls by clinician, one-click statuses, callback requests offered a time."""
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from consultations.models import Consultation, Notification
-from tests.clinicians.factories import clinician_user, front_desk_user
+from tests.clinicians.factories import clinician_user
 from tests.consultations.factories import (
     ClinicianFactory,
     ConsultationFactory,
@@ -16,7 +15,6 @@ from tests.consultations.factories import (
     pt,
 )
 from tests.html_checker import html_errors
-from tests.pages.factories import PageFactory
 from thrive.phones import phone_written
 
 pytestmark = pytest.mark.django_db
@@ -26,16 +24,8 @@ DAY = "admin:consultations_consultation_day"
 
 
 @pytest.fixture(autouse=True)
-def _monday_morning(site_settings):
-    PageFactory(slug="privacy", title="Privacy")
-    with time_machine.travel(pt(2026, 3, 2, 7, 0), tick=False):
-        yield
-
-
-@pytest.fixture
-def desk(client):
-    client.force_login(front_desk_user())
-    return client
+def _monday_morning(monday_morning):
+    """Both the queue's and the day view's tests look from 7 AM Pacific on Monday, March 2, 2026."""
 
 
 def status_url(call):

@@ -1,0 +1,21 @@
+import pytest
+import time_machine
+
+from tests.clinicians.factories import front_desk_user
+from tests.consultations.factories import pt
+from tests.pages.factories import PageFactory
+
+
+@pytest.fixture
+def monday_morning(site_settings):
+    """7 AM Pacific on Monday, March 2, 2026, with the privacy page the admin's forms link to."""
+    PageFactory(slug="privacy", title="Privacy")
+    with time_machine.travel(pt(2026, 3, 2, 7, 0), tick=False):
+        yield
+
+
+@pytest.fixture
+def desk(client):
+    """A client signed in as the front desk."""
+    client.force_login(front_desk_user())
+    return client
