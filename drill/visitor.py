@@ -11,6 +11,7 @@ from http.cookiejar import CookieJar
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 SLOT_LINK = re.compile(r'href="/consultation/details/\?slot=([0-9TZ]{14})"')
+DAY_LINK = re.compile(r'class="day-strip__day[^"]*" href="\?day=([0-9-]+)#times"')
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -42,8 +43,16 @@ class Visitor:
             return None, str(error), None
 
     def open_times(self):
+        """Every open time of the horizon: the slot page shows one day, and links each other day in its strip."""
         status, body, _ = self.request("/consultation/")
-        return SLOT_LINK.findall(body) if status == 200 else []
+        if status != 200:
+            return []
+        slots = SLOT_LINK.findall(body)
+        for day in dict.fromkeys(DAY_LINK.findall(body)):
+            status, page, _ = self.request(f"/consultation/?day={day}")
+            if status == 200:
+                slots += SLOT_LINK.findall(page)
+        return list(dict.fromkeys(slots))
 
     def book(self, slot):
         """What the visitor saw: booked, refused, unavailable (503), error (an error page), or saved_error."""
