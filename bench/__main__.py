@@ -465,7 +465,7 @@ def check_targets(report):
     css = (report["css"] or {}).get("brotli") or (report["css"] or {}).get("gzip")
     if css:
         checks.append(("CSS: ≤ 30 KB compressed", f"{css / 1024:.1f} KB", css <= TARGETS["css_compressed_bytes"]))
-    insights = report["scaling"].get("insights_12_months")
+    insights = (report["scaling"] or {}).get("insights_12_months")
     if insights:
         ms = insights["p50_ms"]
         checks.append(("insights, 12 months of 50,000 calls: < 300 ms", f"{ms:.0f} ms", ms < TARGETS["insights_ms"]))
