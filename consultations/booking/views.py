@@ -32,6 +32,7 @@ from consultations.scheduling.selectors import (
     slot_key,
     slot_lookup,
     slots_by_day,
+    visitor_slot_lookup,
     weekly_call_windows,
 )
 from consultations.tokens import (
@@ -132,7 +133,13 @@ def details(request):
     else:
         form = BookingForm(initial={"slot": source.get("slot", ""), "clinician": clinician.slug if clinician else ""})
 
-    chosen = None if slot_error else slot_lookup(starts_at=wanted, clinician=clinician)
+    if slot_error:
+        chosen = None
+    elif request.method == "POST":
+        chosen = slot_lookup(starts_at=wanted, clinician=clinician)
+    else:
+        # Shown, not booked: the public list is enough here, and the booking checks the time afresh.
+        chosen = visitor_slot_lookup(starts_at=wanted, clinician=clinician)
     alternatives = []
     if chosen is None:
         slot_error = slot_error or (form.errors.get("slot") or [SLOT_CLOSED])[0]

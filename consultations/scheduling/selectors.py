@@ -281,6 +281,13 @@ def slot_lookup(*, starts_at, clinician=None, now=None, exclude=None):
     return None
 
 
+def visitor_slot_lookup(*, starts_at, clinician=None):
+    """The slot at exactly this time in the public list (open_slots_for_visitors): for showing, never for booking."""
+    if starts_at is None:
+        return None
+    return next((slot for slot in open_slots_for_visitors(clinician=clinician) if slot.starts_at == starts_at), None)
+
+
 def nearest_open_slots(*, around, clinician=None, now=None, count=4, exclude=None):
     """The open slots closest in time to the one someone wanted, earliest first."""
     slots = open_slots(clinician=clinician, now=now, exclude=exclude)
