@@ -17,6 +17,8 @@ from thrive.cache import page_get, page_set, versioned_key
 log = logging.getLogger(__name__)
 
 CACHEABLE_ATTRIBUTE = "cache_whole_page"
+# A view whose page goes out of date with the clock (not only with content) says when, as a Unix time.
+CACHEABLE_UNTIL_ATTRIBUTE = "cache_whole_page_until"
 # Headers a hit sets from the chosen copy of the body, not from the stored response.
 BODY_HEADERS = {"content-length", "content-encoding", "etag"}
 # What a 304 leaves out: it has no body (RFC 9110, 15.4.5).
@@ -138,7 +140,9 @@ def entry_from(response):
         "not_modified_headers": _header_store(
             [(name, value) for name, value in headers if name.lower() not in NOT_MODIFIED_DROPS]
         ),
-        "expires": time.time() + settings.PAGE_CACHE_SECONDS,
+        "expires": min(
+            time.time() + settings.PAGE_CACHE_SECONDS, getattr(response, CACHEABLE_UNTIL_ATTRIBUTE, float("inf"))
+        ),
     }
 
 

@@ -33,6 +33,7 @@ from consultations.scheduling.selectors import (
     slot_lookup,
     slots_by_day,
     visitor_slot_lookup,
+    visitor_slots_fresh_until,
     weekly_call_windows,
 )
 from consultations.tokens import (
@@ -40,6 +41,7 @@ from consultations.tokens import (
     consultation_token,
     private_link_view,
 )
+from thrive.middleware import CACHEABLE_UNTIL_ATTRIBUTE, cache_whole_page
 from thrive.outage import when_database_down
 from thrive.visitor_limits import visitor_attempt_over_limit
 
@@ -48,15 +50,16 @@ SESSION_BOOKINGS = "consultation_ids"
 
 
 @require_safe
-@never_cache  # The open times change with every booking; a stale copy would offer taken times.
+@never_cache  # The open times change with every booking; a stale copy elsewhere would offer taken times.
 @when_database_down(nothing_done="Nothing was booked.")
+# Kept here under the content generation, which every booking change bumps, like the open times themselves.
+@cache_whole_page
 def book(request):
     """One day's open times (the first with any, or ?day=), a strip of the other days, and the clinician choice."""
     slug = request.GET.get("clinician", "")
     clinician = bookable_clinician(slug)
-    picker = day_picker(
-        slots=open_slots_for_visitors(clinician=clinician), wanted_day=parse_day(request.GET.get("day"))
-    )
+    slots = open_slots_for_visitors(clinician=clinician)
+    picker = day_picker(slots=slots, wanted_day=parse_day(request.GET.get("day")))
     clinician_query = f"&clinician={clinician.slug}" if clinician else ""
     context = {
         "picker": picker,
@@ -67,7 +70,9 @@ def book(request):
         "clinician_query": clinician_query,
         "day_query": f"?{clinician_query[1:]}&day=" if clinician else "?day=",
     }
-    return render(request, "consultations/slots.html", context)
+    response = render(request, "consultations/slots.html", context)
+    setattr(response, CACHEABLE_UNTIL_ATTRIBUTE, visitor_slots_fresh_until(slots))
+    return response
 
 
 def _own_bookings(request):

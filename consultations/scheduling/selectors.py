@@ -263,6 +263,20 @@ def open_slots_for_visitors(*, clinician=None, now=None):
     return [slot for slot in slots if slot.starts_at >= earliest]
 
 
+def visitor_slots_fresh_until(slots, *, now=None):
+    """When the public list of open times next changes by the clock alone, as a Unix time.
+
+    The first time falls inside the minimum notice then, or the list is computed again; every
+    other change (a booking, new hours) comes with a new content generation.
+    """
+    now = now or timezone.now()
+    until = now + datetime.timedelta(seconds=VISITOR_SLOTS_SECONDS)
+    if slots:
+        notice = datetime.timedelta(hours=ConsultationSettings.get_solo().minimum_notice_hours)
+        until = min(until, slots[0].starts_at - notice)
+    return until.timestamp()
+
+
 def slots_by_day(slots):
     """Open slots grouped by their Pacific date, in order."""
     days = defaultdict(list)

@@ -195,16 +195,36 @@ def test_slot_page_is_never_served_stale_after_a_booking(client, mari):
     assert f"slot={MONDAY_10}" not in client.get(BOOK).content.decode()
 
 
-def test_repeat_views_of_the_slot_page_reuse_the_computed_times(client, mari, django_assert_num_queries):
+def test_repeat_views_of_the_slot_page_are_answered_from_the_page_cache(client, mari, django_assert_num_queries):
+    ConsultationSettingsFactory()
+    client.get(BOOK)
+
+    with django_assert_num_queries(0):
+        html = client.get(BOOK).content.decode()
+
+    assert f"slot={MONDAY_10}" in html
+
+
+def test_another_day_of_the_slot_page_reuses_the_computed_times(client, mari, django_assert_num_queries):
     ConsultationSettingsFactory()
     client.get(BOOK)
 
     # Only the clinicians for the choice: the times come from the cache.
     with django_assert_num_queries(1) as captured:
-        html = client.get(BOOK).content.decode()
+        html = client.get(BOOK, {"day": "2026-03-02"}).content.decode()
 
     assert f"slot={MONDAY_10}" in html
     assert not [q for q in captured.captured_queries if "consultations_consultationhours" in q["sql"]]
+
+
+def test_the_cached_slot_page_drops_a_time_as_it_comes_inside_the_minimum_notice(client, mari):
+    ConsultationSettingsFactory(minimum_notice_hours=3)
+    with time_machine.travel(pt(2026, 3, 2, 6, 59), tick=False):
+        assert f"slot={MONDAY_10}" in client.get(BOOK).content.decode()
+    with time_machine.travel(pt(2026, 3, 2, 7, 1), tick=False):
+        html = client.get(BOOK).content.decode()
+    assert f"slot={MONDAY_10}" not in html
+    assert f"slot={MONDAY_1015}" in html
 
 
 def test_a_cancelled_call_opens_its_time_on_the_slot_page_at_once(client, mari):
