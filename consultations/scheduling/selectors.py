@@ -130,10 +130,14 @@ def open_slots(*, clinician=None, now=None, on_date=None, exclude=None, settings
     hours = ConsultationHours.objects.filter(clinician__active=True, clinician__accepting_new_clients=True)
     if clinician is not None:
         hours = hours.filter(clinician=clinician)
-    windows = defaultdict(list)
-    for row in hours.only("clinician_id", "weekday", "starts_at", "ends_at"):
-        windows[row.weekday].append(row)
-    clinician_ids = {row.clinician_id for rows in windows.values() for row in rows}
+    if first_day == last_day:
+        hours = hours.filter(weekday=first_day.weekday())  # one day (a booking's check): its weekday's hours only
+    windows = defaultdict(list)  # weekday -> (clinician id, starts at, ends at)
+    for who, weekday, starts_at, ends_at in hours.order_by().values_list(
+        "clinician_id", "weekday", "starts_at", "ends_at"
+    ):
+        windows[weekday].append((who, starts_at, ends_at))
+    clinician_ids = {who for rows in windows.values() for who, _, _ in rows}
     if not clinician_ids:
         return []
 
@@ -174,14 +178,13 @@ def open_slots(*, clinician=None, now=None, on_date=None, exclude=None, settings
     day = first_day
     while day <= last_day:
         if day not in days_off[None]:
-            for window in windows.get(day.weekday(), []):
-                who = window.clinician_id
+            for who, window_starts, window_ends in windows.get(day.weekday(), []):
                 if day in days_off[who] or who in hidden:
                     continue
                 if settings.daily_cap is not None and calls_per_day[(who, day)] >= settings.daily_cap:
                     continue
                 taken = busy[(who, day)]
-                for start in _wall_clock_starts(day, window.starts_at, window.ends_at, call, step):
+                for start in _wall_clock_starts(day, window_starts, window_ends, call, step):
                     if start < earliest:
                         continue
                     # The first booking that ends (with its buffer) after this start must begin after it ends.
