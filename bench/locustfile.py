@@ -7,6 +7,7 @@ import os
 import random
 import re
 import uuid
+from collections import deque
 
 from locust import FastHttpUser, constant, task
 
@@ -14,6 +15,11 @@ PATH = os.environ.get("BENCH_PATH", "/")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
 SLOT_LINK = re.compile(r'href="/consultation/details/\?slot=([0-9TZ]{14})"')
+DAY_LINK = re.compile(r'href="\?day=([0-9-]{10})')
+# The open times of every day in the horizon, shared by all users of this process (locust runs them as
+# greenlets in one): each booking takes the time at the front and puts it at the back, so that no two
+# bookings in flight want the same time and a time comes round again only once every other has been tried.
+OPEN_TIMES = deque()
 
 
 class PageVisitor(FastHttpUser):
@@ -32,18 +38,26 @@ class Booker(FastHttpUser):
     wait_time = constant(0)
 
     def on_start(self):
-        # The open times once per visitor: the slot page has its own measurement.
-        page = self.client.get("/consultation/", name="slot page (before booking)")
-        self.slots = SLOT_LINK.findall(page.text or "")
+        # The open times once per process, every day's: the slot page has its own measurement.
+        if OPEN_TIMES:
+            return
+        first = self.slot_page("/consultation/")
+        days = dict.fromkeys(DAY_LINK.findall(first))
+        pages = [first, *(self.slot_page(f"/consultation/?day={day}") for day in days)]
+        if not OPEN_TIMES:  # another user may have filled it meanwhile
+            OPEN_TIMES.extend(dict.fromkeys(key for page in pages for key in SLOT_LINK.findall(page)))
+
+    def slot_page(self, path):
+        return self.client.get(path, name="slot page (before booking)").text or ""
 
     @task
     def book(self):
-        if not self.slots:
+        if not OPEN_TIMES:
             return
         # Each booking comes from its own address (behind the one trusted proxy), as real visitors do.
         address = f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
         headers = {"X-Forwarded-For": address}
-        key = random.choice(self.slots)
+        key = OPEN_TIMES.popleft()
         form_page = self.client.get(f"/consultation/details/?slot={key}", name="booking form", headers=headers)
         csrf, form_token = CSRF.search(form_page.text or ""), FORM_TOKEN.search(form_page.text or "")
         if not (csrf and form_token):
@@ -73,5 +87,7 @@ class Booker(FastHttpUser):
         ) as response:
             # A redirect to the booking's private page is success; a 200 re-shows the form
             # (someone took the time first), which the benchmark counts as a failure.
-            if response.status_code not in (302, 303):
+            if response.status_code in (302, 303):
+                OPEN_TIMES.append(key)  # another clinician may still be free then
+            else:
                 response.failure(f"booking not made: {response.status_code}")
