@@ -72,7 +72,12 @@ class ConsultationAdminForm(forms.ModelForm):
         widget=forms.Select,
         help_text="Open times in Pacific Time, by day. Leave it on “No time yet” for a callback request.",
     )
-    state_of_residence = forms.ChoiceField(label="State of residence", choices=STATE_CHOICES, initial="WA")
+    state_of_residence = forms.ChoiceField(
+        label="State of residence",
+        choices=[("", "Not asked (only asked for online sessions)"), *STATE_CHOICES],
+        initial="WA",
+        required=False,
+    )
     loaded_status = forms.CharField(widget=forms.HiddenInput, required=False)
     loaded_schedule = forms.CharField(widget=forms.HiddenInput, required=False)
 

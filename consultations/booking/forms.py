@@ -5,7 +5,7 @@ import secrets
 
 import phonenumbers
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout
+from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
@@ -108,7 +108,7 @@ class ConsultationRequestForm(VisitorForm, forms.ModelForm):
     phone = PhoneNumberField(
         region="US",
         label="Phone number",
-        help_text="The number we'll call. A US number, e.g. 206-201-0123.",
+        help_text="A US number, e.g. 206-201-0123.",
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     voicemail_ok = forms.TypedChoiceField(
@@ -118,23 +118,26 @@ class ConsultationRequestForm(VisitorForm, forms.ModelForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Tell us whether we may leave a voicemail."},
     )
+    # Optional: left empty, they are stored as "Not sure yet" and "Either", which the call then settles.
     service = forms.ChoiceField(
         label="What are you looking for?",
         choices=Consultation.Service.choices,
+        required=False,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose what you're looking for, or “Not sure yet”."},
     )
     session_format = forms.ChoiceField(
         label="How would you like to meet?",
         choices=Consultation.Format.choices,
+        required=False,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose how you'd like to meet, or “Either”."},
     )
+    # Asked only of people who want online sessions (see clean); booking.js hides it for everyone else.
     state_of_residence = forms.ChoiceField(
         label="Which state do you live in?",
         choices=STATE_CHOICES,
         initial="WA",
-        help_text="Online sessions are for Washington residents.",
+        required=False,
+        help_text="Only if you'd like to meet online: online sessions are for Washington residents.",
     )
     consent = forms.BooleanField(
         required=True,
@@ -148,14 +151,12 @@ class ConsultationRequestForm(VisitorForm, forms.ModelForm):
         labels = {
             "first_name": "First name",
             "last_name": "Last name",
-            "preferred_name": "Name you'd like us to use (optional)",
-            "email": "Email (optional)",
-            "note": "Anything you'd like us to know before the call? (optional)",
-            "heard_about": "How did you hear about us? (optional)",
+            "preferred_name": "Name you'd like us to use",
+            "email": "Email",
+            "note": "Anything you'd like us to know before the call?",
+            "heard_about": "How did you hear about us?",
         }
         help_texts = {
-            "email": "We'll send your confirmation and a reminder here. Without an email, you won't get a "
-            "confirmation, so please note your time and reference code.",
             "note": "At most 500 characters. Please don't include health details here; "
             "you can talk about anything you like on the call.",
         }
@@ -169,18 +170,25 @@ class ConsultationRequestForm(VisitorForm, forms.ModelForm):
         error_messages = {
             "first_name": {"required": "Enter your first name."},
             "last_name": {"required": "Enter your last name."},
-            "email": {"invalid": "Enter an email address like name@example.com, or leave it empty."},
+            "email": {
+                "required": "Enter your email address: your confirmation and private link come by email.",
+                "invalid": "Enter an email address like name@example.com.",
+            },
         }
 
+    # Only what the call needs is asked up front; the rest is folded under "Tell us a little more (optional)".
     fieldsets = [
-        ("About you", ["first_name", "last_name", "preferred_name"]),
-        ("How we reach you", ["phone", "voicemail_ok", "email"]),
-        ("What you're looking for", ["service", "session_format", "state_of_residence"]),
-        ("Anything else", ["note", "heard_about"]),
+        ("About you", ["first_name", "last_name"]),
+        ("How we reach you", ["phone", "email", "voicemail_ok"]),
     ]
+    more_fields = ["preferred_name", "service", "session_format", "state_of_residence", "note", "heard_about"]
+    email_help = "Your confirmation, a reminder and your private link to change the call come by email."
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, practice=None, **kwargs):
+        """``practice``: the site settings, whose phone number is offered to people who won't give an email."""
         super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["email"].help_text = self._email_help(practice)
         self.fields["phone"].error_messages["required"] = "Enter the phone number we should call."
         self.fields["phone"].error_messages["invalid"] = "Enter a phone number we can call, like 206-201-0123."
         self.fields["consent"].label = format_html(
@@ -201,7 +209,40 @@ class ConsultationRequestForm(VisitorForm, forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        self.helper.layout = Layout(*[Fieldset(legend, *names) for legend, names in self.fieldsets])
+        self.helper.layout = Layout(*[Fieldset(legend, *self._layout_of(names)) for legend, names in self.fieldsets])
+
+    @staticmethod
+    def _layout_of(names):
+        """First and last name share a row; every other field has its own."""
+        if names[:2] == ["first_name", "last_name"]:
+            return [Div("first_name", "last_name", css_class="booking-names"), *names[2:]]
+        return names
+
+    def _email_help(self, practice):
+        if practice is None or not practice.phone:
+            return self.email_help
+        return format_html(
+            '{} No email? Call us on <a href="{}">{}</a> instead.',
+            self.email_help,
+            practice.phone_href,
+            practice.phone,
+        )
+
+    @property
+    def more(self):
+        """The optional questions, as bound fields for the fold."""
+        return [self[name] for name in self.more_fields]
+
+    @property
+    def more_has_errors(self):
+        """An error inside the fold opens it, so nobody has to hunt for what to fix."""
+        return any(name in self.errors for name in self.more_fields)
+
+    def clean_service(self):
+        return self.cleaned_data.get("service") or Consultation.Service.NOT_SURE
+
+    def clean_session_format(self):
+        return self.cleaned_data.get("session_format") or Consultation.Format.EITHER
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"]
@@ -211,10 +252,11 @@ class ConsultationRequestForm(VisitorForm, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("session_format") == Consultation.Format.ONLINE and cleaned.get("state_of_residence") not in (
-            None,
-            "WA",
-        ):
+        if cleaned.get("session_format") != Consultation.Format.ONLINE:
+            cleaned["state_of_residence"] = ""  # only asked for online sessions: not kept otherwise
+        elif "state_of_residence" in cleaned and not cleaned["state_of_residence"]:
+            self.add_error("state_of_residence", "Choose the state you live in: online sessions are for Washington.")
+        elif cleaned.get("state_of_residence") not in (None, "WA"):
             self.add_error("session_format", ONLINE_WASHINGTON_ONLY)
         return cleaned
 
@@ -234,6 +276,9 @@ class BookingForm(ConsultationRequestForm):
 
 class CallbackForm(ConsultationRequestForm):
     """None of the open times work: when would suit for a call back."""
+
+    # No time is booked yet: the email says we have the request, with a link to see or cancel it.
+    email_help = "We'll email you that we have your request, with a link to see or cancel it."
 
     preferred_days = forms.MultipleChoiceField(
         label="Which days suit you? (optional)",
@@ -259,8 +304,6 @@ class CallbackForm(ConsultationRequestForm):
 
     def __init__(self, *args, windows=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # No time is booked yet: the email says we have the request, with a link to see or cancel it.
-        self.fields["email"].help_text = "We'll email you that we have your request, with a link to see or cancel it."
         if windows:  # Offer only the days and parts of the day the practice takes calls.
             days, parts = callback_choices(windows)
             self.fields["preferred_days"].choices = days

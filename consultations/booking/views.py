@@ -36,11 +36,13 @@ from consultations.scheduling.selectors import (
     visitor_slots_fresh_until,
     weekly_call_windows,
 )
+from consultations.timefmt import local
 from consultations.tokens import (
     consultation_from_token_or_404,
     consultation_token,
     private_link_view,
 )
+from thrive.chrome import site_chrome
 from thrive.middleware import CACHEABLE_UNTIL_ATTRIBUTE, cache_whole_page
 from thrive.outage import when_database_down
 from thrive.visitor_limits import visitor_attempt_over_limit
@@ -73,6 +75,11 @@ def book(request):
     response = render(request, "consultations/slots.html", context)
     setattr(response, CACHEABLE_UNTIL_ATTRIBUTE, visitor_slots_fresh_until(slots))
     return response
+
+
+def _practice():
+    """The practice's settings (its phone number for people who won't give an email), from the page chrome's copy."""
+    return site_chrome()["settings"]
 
 
 def _own_bookings(request):
@@ -116,7 +123,7 @@ def details(request):
     limit_reached = False
 
     if request.method == "POST":
-        form = BookingForm(request.POST)
+        form = BookingForm(request.POST, practice=_practice())
         limit_reached = _over_limit(request, form)
         if form.is_bot:
             return render(request, "consultations/received.html")
@@ -136,7 +143,10 @@ def details(request):
             else:
                 return redirect("consultations:manage", token=_remember(request, consultation))
     else:
-        form = BookingForm(initial={"slot": source.get("slot", ""), "clinician": clinician.slug if clinician else ""})
+        form = BookingForm(
+            initial={"slot": source.get("slot", ""), "clinician": clinician.slug if clinician else ""},
+            practice=_practice(),
+        )
 
     if slot_error:
         chosen = None
@@ -175,7 +185,7 @@ def callback(request):
     windows = weekly_call_windows(clinician=clinician)
     limit_reached = False
     if request.method == "POST":
-        form = CallbackForm(request.POST, windows=windows)
+        form = CallbackForm(request.POST, windows=windows, practice=_practice())
         limit_reached = _over_limit(request, form)
         if form.is_bot:
             return render(request, "consultations/received.html")
@@ -191,7 +201,9 @@ def callback(request):
                 return _already_booked(request, exc.consultation)
             return redirect("consultations:manage", token=_remember(request, consultation))
     else:
-        form = CallbackForm(initial={"clinician": clinician.slug if clinician else ""}, windows=windows)
+        form = CallbackForm(
+            initial={"clinician": clinician.slug if clinician else ""}, windows=windows, practice=_practice()
+        )
     context = {"form": form, "clinician": clinician, "limit_reached": limit_reached}
     return render(request, "consultations/callback.html", context, status=429 if limit_reached else 200)
 
@@ -249,20 +261,28 @@ def cancel(request, token):
     return render(request, "consultations/cancel.html", {"consultation": consultation, "token": token})
 
 
+RESCHEDULE_TAKEN = "That time was just taken by someone else. Please choose another."
+RESCHEDULE_CLOSED = "That time isn't open any more. Please choose another."
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @private_link_view
 @when_database_down(nothing_done="Your call was not moved.")
 def reschedule(request, token):
-    """Choose another open time with the same clinician; the old time is released in the same step."""
+    """Choose another open time with the same clinician, one day at a time; the old time is released in the same step.
+
+    Choosing a time is a plain link (?slot=KEY) back to this page, which shows the time with the button
+    that moves the call right beside it; the button's POST carries `current` so a second send moves nothing.
+    """
     consultation = consultation_from_token_or_404(token)
     if not consultation.client_may_change() or consultation.starts_at is None or consultation.clinician is None:
         return redirect("consultations:manage", token=token)
     error = None
-    selected = ""
+    wanted = parse_slot_key(request.GET.get("slot", ""))
     if request.method == "POST":
         form = RescheduleForm(request.POST)
-        selected = request.POST.get("slot", "")
+        wanted = parse_slot_key(request.POST.get("slot", ""))
         if form.is_valid():
             expected = parse_slot_key(form.cleaned_data["current"])
             try:
@@ -273,27 +293,27 @@ def reschedule(request, token):
                 messages.info(request, "This booking had already changed. Here it is as it stands now.")
                 return redirect("consultations:manage", token=token)
             except SlotUnavailable as exc:
-                error = (
-                    "That time was just taken by someone else. Please choose another."
-                    if exc.just_taken
-                    else "That time isn't open any more. Please choose another."
-                )
-            else:
-                messages.success(request, "Your call has been moved to its new time.")
-                return redirect("consultations:manage", token=token)
+                error = RESCHEDULE_TAKEN if exc.just_taken else RESCHEDULE_CLOSED
         else:
             error = form.errors.get("slot", ["Choose a new time for your call."])[0]
+        if error is None:
+            messages.success(request, "Your call has been moved to its new time.")
+            return redirect("consultations:manage", token=token)
     # The current time is left out: choosing it would change nothing.
     slots = [s for s in open_slots(clinician=consultation.clinician) if s.starts_at != consultation.starts_at]
-    days = slots_by_day(slots)
+    chosen = next((slot for slot in slots if slot.starts_at == wanted), None) if wanted else None
+    if wanted and chosen is None and error is None:
+        error = RESCHEDULE_CLOSED
+    # The day of the time wanted (still open or not), else the ?day= asked for, else the first with times.
+    wanted_day = local(wanted).date() if wanted else parse_day(request.GET.get("day"))
     context = {
         "consultation": consultation,
         "token": token,
-        "days": days,
+        "picker": day_picker(slots=slots, wanted_day=wanted_day),
+        "chosen": chosen,
         "current_key": slot_key(consultation.starts_at),
-        "selected_key": selected,
         "slot_error": error,
-        # The summary at the top takes the focus (booking.js) and links to the first time to choose.
-        "error_summary": [(f"slot-{slots[0].key}" if slots else "slot-choices", error)] if error else [],
+        # The summary at the top takes the focus (booking.js) and links to the day's times.
+        "error_summary": [("times", error)] if error else [],
     }
     return render(request, "consultations/reschedule.html", context)

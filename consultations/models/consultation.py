@@ -122,7 +122,9 @@ class Consultation(models.Model):
     voicemail_ok = models.BooleanField("voicemail is OK", default=False)
     service = models.CharField(max_length=12, choices=Service, default=Service.NOT_SURE)
     session_format = models.CharField(max_length=12, choices=Format, default=Format.EITHER)
-    state_of_residence = models.CharField(max_length=2)
+    state_of_residence = models.CharField(
+        max_length=2, blank=True, help_text="Asked only of people who want online sessions (Washington residents only)."
+    )
     note = models.TextField(max_length=500, blank=True)
     heard_about = models.CharField("how they heard of us", max_length=200, blank=True)
     preferred_days = models.CharField(max_length=100, blank=True, help_text="Callback requests: days that suit.")

@@ -109,9 +109,14 @@ def test_visitor_books_by_keyboard_alone(page, demo_content):
     keys.follow()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your details for the call")
 
+    reached = keys.sweep()
+    # The optional questions are folded; Enter on the fold's summary opens it.
+    keys.tab_to(page.locator("summary", has_text="Tell us a little more (optional)"))
+    keys.press("Enter")
+    reached |= keys.sweep()
     controls = set(page.locator("form.booking-form").evaluate(FORM_CONTROLS))
-    assert {"id_first_name", "id_phone", "radio:service", "id_consent"} <= controls
-    unreachable = controls - keys.sweep()
+    assert {"id_first_name", "id_phone", "id_email", "radio:service", "id_consent"} <= controls
+    unreachable = controls - reached - {"id_state_of_residence"}  # shown only for online sessions
     assert not unreachable, f"not reachable by Tab: {unreachable}"
 
     keys.tab_to(page.get_by_label("First name"))
@@ -124,14 +129,19 @@ def test_visitor_books_by_keyboard_alone(page, demo_content):
     keys.type("Sam")
     keys.tab_to(page.get_by_label("Phone number"))
     keys.type("206-201-0142")
+    keys.tab_to(page.get_by_label("Email"))
+    keys.type("sam.rivera@example.com")
     keys.tab_to(page.get_by_label("Yes, you can leave a message"))
     keys.press("Space")
     keys.tab_to(page.get_by_label("Individual therapy"))
     keys.press("ArrowDown")
     keys.press("ArrowDown")
+    # Choosing "Online" asks for the state; going on to "Either" hides it again.
     keys.tab_to(page.get_by_label("In person in Seattle"))
     keys.press("ArrowDown")
+    expect(page.get_by_label("Which state do you live in?")).to_be_visible()
     keys.press("ArrowDown")
+    expect(page.get_by_label("Which state do you live in?")).to_be_hidden()
     # The consent box is left unticked on purpose; submit with Enter on the button.
     keys.tab_to(page.get_by_role("button", name="Book my call"))
     keys.follow()

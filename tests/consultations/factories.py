@@ -66,3 +66,20 @@ class ConsultationFactory(factory.django.DjangoModelFactory):
     state_of_residence = "WA"
     consented_at = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC))
     consent_policy_version = "2026-01-01"
+
+
+def booking_form_data(**overrides):
+    """What a person types into the slim booking (or callback) form: only what the call needs.
+
+    Pass a field as None to leave it out; add `slot` and `form_token` as the test needs.
+    """
+    data = {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "phone": "206-201-0123",
+        "email": "ada@example.com",
+        "voicemail_ok": "yes",
+        "consent": "on",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}

@@ -30,7 +30,12 @@ from consultations.booking.services import consultation_book
 from consultations.models import Consultation, Notification
 from consultations.outbox.services import notifications_record, notifications_requeue_stale
 from consultations.outbox.tasks import send_notification
-from tests.consultations.factories import ClinicianFactory, ConsultationHoursFactory, ConsultationSettingsFactory
+from tests.consultations.factories import (
+    ClinicianFactory,
+    ConsultationHoursFactory,
+    ConsultationSettingsFactory,
+    booking_form_data,
+)
 from tests.pages.factories import PageFactory
 from tests.thrive.factories import SiteSettingsFactory
 from thrive.celery import app as celery_app
@@ -234,20 +239,22 @@ def book_in_the_browser_way(client, practice, **overrides):
     _, starts_at = practice
     slot = starts_at.astimezone(datetime.UTC).strftime("%Y%m%dT%H%MZ")
     form = client.get("/consultation/details/", {"slot": slot}).context["form"]
-    data = {
-        "slot": slot,
-        "first_name": "River",
-        "last_name": "Example",
-        "phone": "206-201-0142",
-        "email": "river@example.com",
-        "voicemail_ok": "no",
-        "service": "individual",
-        "session_format": "online",
-        "state_of_residence": "WA",
-        "note": "Please don't leave a voicemail about my anxiety.",
-        "consent": "on",
-        "form_token": form.initial["form_token"],
-    } | overrides
+    data = booking_form_data(
+        **{
+            "slot": slot,
+            "first_name": "River",
+            "last_name": "Example",
+            "phone": "206-201-0142",
+            "email": "river@example.com",
+            "voicemail_ok": "no",
+            "service": "individual",
+            "session_format": "online",
+            "state_of_residence": "WA",
+            "note": "Please don't leave a voicemail about my anxiety.",
+            "form_token": form.initial["form_token"],
+        }
+        | overrides
+    )
     return client.post("/consultation/details/", data)
 
 
@@ -379,7 +386,7 @@ def test_with_a_slow_mail_server_the_booking_request_does_not_wait_for_it(client
         slot = starts_at.astimezone(datetime.UTC).strftime("%Y%m%dT%H%MZ")
         client.get("/consultation/details/", {"slot": slot})  # warm up: the first request loads templates
         started = time.monotonic()
-        response = book_in_the_browser_way(client, practice, email="")
+        response = book_in_the_browser_way(client, practice)
         booking_seconds = time.monotonic() - started
         # The messages are still on their way when the booking has long returned.
         assert mailbox.count() == 0

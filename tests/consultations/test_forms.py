@@ -1,25 +1,17 @@
 import pytest
 
 from consultations.booking.forms import ONLINE_WASHINGTON_ONLY, BookingForm, CallbackForm
+from consultations.models import Consultation
+from tests.consultations.factories import booking_form_data
 
 pytestmark = pytest.mark.django_db
 
 
 def filled(**overrides):
-    data = {
-        "slot": "20260302T1800Z",
-        "first_name": "Ada",
-        "last_name": "Lovelace",
-        "phone": "(206) 201-0123",
-        "voicemail_ok": "no",
-        "service": "couples",
-        "session_format": "in_person",
-        "state_of_residence": "WA",
-        "consent": "on",
-        "form_token": "a-token",
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
+    return booking_form_data(
+        **{"slot": "20260302T1800Z", "phone": "(206) 201-0123", "voicemail_ok": "no", "form_token": "a-token"}
+        | overrides
+    )
 
 
 def test_a_complete_form_is_valid_and_stores_the_phone_in_e164():
@@ -76,10 +68,50 @@ def test_honeypot_is_detected_but_not_an_error():
 
 
 def test_error_summary_targets_the_first_radio_of_a_radio_group():
-    form = BookingForm(filled(service=None, first_name=""))
+    form = BookingForm(filled(voicemail_ok=None, first_name=""))
     form.is_valid()
     targets = [target for target, _ in form.error_summary()]
-    assert targets == ["id_first_name", "id_service_0"]
+    assert targets == ["id_first_name", "id_voicemail_ok_0"]
+
+
+def test_only_what_the_call_needs_is_required():
+    form = BookingForm(filled())
+    assert form.is_valid(), form.errors
+    consultation = form.save(commit=False)
+    assert consultation.service == Consultation.Service.NOT_SURE
+    assert consultation.session_format == Consultation.Format.EITHER
+    assert consultation.state_of_residence == ""
+    required = {name for name, field in BookingForm().fields.items() if field.required}
+    assert required == {"first_name", "last_name", "phone", "email", "voicemail_ok", "consent", "slot", "form_token"}
+
+
+def test_email_is_required_and_says_why_and_offers_the_phone_instead(site_settings):
+    form = BookingForm(filled(email=""), practice=site_settings)
+    assert not form.is_valid()
+    assert "confirmation" in form.errors["email"][0]
+    help_text = str(form.fields["email"].help_text)
+    assert "confirmation, a reminder and your private link" in help_text
+    assert f'<a href="{site_settings.phone_href}">{site_settings.phone}</a>' in help_text
+
+
+def test_without_a_practice_phone_the_email_hint_invents_none(site_settings):
+    site_settings.phone = ""
+    help_text = str(BookingForm(practice=site_settings).fields["email"].help_text)
+    assert "Call us" not in help_text
+    assert "tel:" not in help_text
+
+
+def test_the_state_is_asked_only_for_online_sessions():
+    in_person = BookingForm(filled(session_format="in_person", state_of_residence="OR"))
+    assert in_person.is_valid(), in_person.errors
+    assert in_person.cleaned_data["state_of_residence"] == ""
+    online = BookingForm(filled(session_format="online", state_of_residence=""))
+    assert not online.is_valid()
+    assert "state_of_residence" in online.errors
+    assert online.more_has_errors  # the fold opens on it
+    online_wa = BookingForm(filled(session_format="online", state_of_residence="WA"))
+    assert online_wa.is_valid(), online_wa.errors
+    assert online_wa.save(commit=False).state_of_residence == "WA"
 
 
 def test_a_fresh_form_carries_a_new_one_time_token():

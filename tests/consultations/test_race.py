@@ -11,7 +11,7 @@ from django.test import Client
 
 from consultations.booking.forms import new_form_token
 from consultations.models import Consultation
-from tests.consultations.factories import ClinicianFactory, ConsultationHoursFactory
+from tests.consultations.factories import ClinicianFactory, ConsultationHoursFactory, booking_form_data
 from tests.pages.factories import PageFactory
 from tests.thrive.factories import SiteSettingsFactory
 
@@ -30,19 +30,16 @@ def _postgres_only():
 
 
 def submission(n, slot, clinician_slug=""):
-    return {
-        "slot": slot,
-        "clinician": clinician_slug,
-        "first_name": f"Racer{n}",
-        "last_name": "Example",
-        "phone": f"206-201-01{n:02d}",
-        "voicemail_ok": "no",
-        "service": "not_sure",
-        "session_format": "either",
-        "state_of_residence": "WA",
-        "consent": "on",
-        "form_token": new_form_token(),
-    }
+    return booking_form_data(
+        slot=slot,
+        clinician=clinician_slug,
+        first_name=f"Racer{n}",
+        last_name="Example",
+        phone=f"206-201-01{n:02d}",
+        email=f"racer{n}@example.com",
+        voicemail_ok="no",
+        form_token=new_form_token(),
+    )
 
 
 def race(data_for):

@@ -16,6 +16,7 @@ from tests.consultations.factories import (
     ConsultationHoursFactory,
     ConsultationSettingsFactory,
     TimeOffFactory,
+    booking_form_data,
     pt,
 )
 from tests.pages.factories import AnnouncementFactory, PageFactory
@@ -52,22 +53,7 @@ def mari(mari):
 def form_data(client, slot=MONDAY_10, **overrides):
     """What a person fills in, with the one-time token from a fresh form."""
     page = client.get(DETAILS, {"slot": slot})
-    data = {
-        "slot": slot,
-        "first_name": "Ada",
-        "last_name": "Lovelace",
-        "phone": "206-201-0123",
-        "email": "ada@example.com",
-        "voicemail_ok": "yes",
-        "service": "individual",
-        "session_format": "online",
-        "state_of_residence": "WA",
-        "note": "",
-        "consent": "on",
-        "form_token": page.context["form"].initial["form_token"],
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
+    return booking_form_data(slot=slot, form_token=page.context["form"].initial["form_token"], **overrides)
 
 
 def book(client, **overrides):
@@ -303,7 +289,7 @@ def test_the_same_form_sent_twice_shows_the_same_confirmation(client, mari):
 
 
 def test_errors_are_listed_at_the_top_linking_to_each_field(client, mari):
-    response = book(client, first_name="", phone="not a phone", service=None, consent=None)
+    response = book(client, first_name="", phone="not a phone", voicemail_ok=None, consent=None)
     html = response.content.decode()
     assert response.status_code == 200
     assert not Consultation.objects.exists()
@@ -312,7 +298,7 @@ def test_errors_are_listed_at_the_top_linking_to_each_field(client, mari):
     )
     assert summary, "the error summary is missing"
     links = re.findall(r'<a href="#([^"]+)">', summary.group(0))
-    assert links == ["id_first_name", "id_phone", "id_service_0", "id_consent"]
+    assert links == ["id_first_name", "id_phone", "id_voicemail_ok_0", "id_consent"]
     for target in links:
         assert f'id="{target}"' in html
     # What was typed is kept, and each field says what's wrong.
@@ -321,8 +307,9 @@ def test_errors_are_listed_at_the_top_linking_to_each_field(client, mari):
 
 
 def test_online_sessions_are_refused_outside_washington_with_a_reason(client, mari):
-    html = book(client, state_of_residence="OR").content.decode()
+    html = book(client, session_format="online", state_of_residence="OR").content.decode()
     assert not Consultation.objects.exists()
+    assert '<details class="booking-more" open>' in html  # the fold opens on its error
     assert "Online sessions are only for people who live in Washington" in html
     assert "In person in Seattle" in html
     assert book(client, state_of_residence="OR", session_format="in_person").status_code == 302
@@ -469,8 +456,13 @@ def test_cancel_asks_first_then_frees_the_time_and_a_second_use_changes_nothing(
 def test_reschedule_moves_the_call_and_a_used_link_shows_the_current_state(client, mari):
     location = book(client)["Location"]
     page = client.get(location + "reschedule/").content.decode()
-    assert f'value="{MONDAY_10}"' in page  # as the "current" guard, not as a choice
-    assert f'id="slot-{MONDAY_10}"' not in page
+    assert f"?slot={MONDAY_1015}#chosen" in page  # choosing a time is a plain link
+    assert f"?slot={MONDAY_10}" not in page  # the current time is no choice
+    assert "Move my call" not in page  # nothing to move until a time is chosen
+    page = client.get(location + "reschedule/", {"slot": MONDAY_1015}).content.decode()
+    assert f'value="{MONDAY_10}"' in page  # as the "current" guard
+    assert f'<input type="hidden" name="slot" value="{MONDAY_1015}">' in page
+    assert page.index("Move my call to this time") < page.index('id="times"')  # the button beside the choice
     response = client.post(location + "reschedule/", {"slot": MONDAY_1015, "current": MONDAY_10})
     assert response["Location"] == location
     assert Consultation.objects.get().starts_at == pt(2026, 3, 2, 10, 15)
@@ -479,6 +471,27 @@ def test_reschedule_moves_the_call_and_a_used_link_shows_the_current_state(clien
     assert again["Location"] == location
     assert Consultation.objects.get().starts_at == pt(2026, 3, 2, 10, 15)
     assert "already changed" in client.get(location).content.decode()
+
+
+def test_reschedule_shows_one_day_at_a_time_by_plain_links(client, mari):
+    mari.consultation_hours.create(weekday=2, starts_at=datetime.time(10), ends_at=datetime.time(11))
+    location = book(client)["Location"]
+    page = client.get(location + "reschedule/").content.decode()
+    assert '<h2 id="times-heading" class="slot-day__heading">Monday, March 2</h2>' in page
+    assert 'href="?day=2026-03-04#times"' in page
+    wednesday = client.get(location + "reschedule/", {"day": "2026-03-04"}).content.decode()
+    assert '<h2 id="times-heading" class="slot-day__heading">Wednesday, March 4</h2>' in wednesday
+    assert "?slot=20260304T1800Z#chosen" in wednesday
+    assert "?slot=20260302T1815Z" not in wednesday
+
+
+def test_a_chosen_time_taken_meanwhile_says_so_on_its_day(client, mari):
+    location = book(client)["Location"]
+    ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 30))
+    page = client.get(location + "reschedule/", {"slot": "20260302T1830Z"}).content.decode()
+    assert "That time isn&#x27;t open any more" in page
+    assert "Move my call" not in page
+    assert '<h2 id="times-heading" class="slot-day__heading">Monday, March 2</h2>' in page
 
 
 def test_reschedule_to_a_taken_time_keeps_the_old_one(client, mari):
@@ -602,7 +615,7 @@ def test_a_stranger_is_answered_the_same_whether_or_not_the_details_have_a_call(
 
 def test_the_browser_that_booked_is_offered_to_move_its_call(client, mari):
     first = book(client)
-    again = book(client, slot=MONDAY_1015, email="")
+    again = book(client, slot=MONDAY_1015, email="ada.other@example.com")
     html = again.content.decode()
     assert again.status_code == 409
     assert "You already have a call coming up" in html

@@ -25,6 +25,7 @@ from tests.consultations.factories import (
     ConsultationFactory,
     ConsultationHoursFactory,
     ConsultationSettingsFactory,
+    booking_form_data,
 )
 from tests.pages.factories import PageFactory
 from tests.thrive.factories import SiteSettingsFactory
@@ -92,20 +93,16 @@ def visitor():
 
 def booking_form(client, slot):
     form = client.get("/consultation/details/", {"slot": slot}).context["form"]
-    return {
-        "slot": slot,
-        "first_name": "River",
-        "last_name": "Example",
-        "phone": "206-555-0242",
-        "email": "river@example.com",
-        "voicemail_ok": "no",
-        "service": "individual",
-        "session_format": "online",
-        "state_of_residence": "WA",
-        "note": "Mornings are best for me.",
-        "consent": "on",
-        "form_token": form.initial["form_token"],
-    }
+    return booking_form_data(
+        slot=slot,
+        first_name="River",
+        last_name="Example",
+        phone="206-555-0242",
+        email="river@example.com",
+        voicemail_ok="no",
+        note="Mornings are best for me.",
+        form_token=form.initial["form_token"],
+    )
 
 
 @contextmanager
