@@ -7,6 +7,8 @@ from django.core.cache import caches
 from django.db import DatabaseError, models
 from solo.models import SingletonModel
 
+from thrive.phones import phone_href
+
 log = logging.getLogger(__name__)
 
 # Each singleton as this process last read it, for when neither the database nor the cache answers.
@@ -119,10 +121,7 @@ class SiteSettings(CachedSingleton):
 
     @property
     def phone_href(self):
-        digits = "".join(ch for ch in self.phone if ch.isdigit())
-        if len(digits) == 10:
-            digits = "1" + digits
-        return f"tel:+{digits}" if digits else ""
+        return phone_href(self.phone)
 
     @property
     def address_line(self):

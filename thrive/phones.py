@@ -1,5 +1,7 @@
 """Phone numbers as people read and tap them."""
 
+from phonenumber_field.phonenumber import to_python
+
 
 def phone_written(phone):
     """A phone number as people write it: 206-555-0123 for a US number, the international form otherwise."""
@@ -13,4 +15,6 @@ def phone_written(phone):
 
 
 def phone_href(phone):
-    return f"tel:{phone.as_e164}" if phone else ""
+    """A tel: link for a stored number or one typed as text (in the practice's region); "" if it can't be dialled."""
+    phone = to_python(phone)
+    return f"tel:{phone.as_e164}" if phone and phone.is_valid() else ""

@@ -17,8 +17,7 @@ from thrive.net import client_address
 
 log = logging.getLogger(__name__)
 
-BOOKINGS_PER_HOUR = 5
-# Every booking or callback POST counts, typing mistakes included, so the limits leave room for a few.
+# Every POST counts, typing mistakes included, so the limits leave room for a few.
 BOOKING_POSTS_PER_ADDRESS = 10
 BOOKING_POSTS_PER_PHONE = 5
 WINDOW_SECONDS = 60 * 60
@@ -58,23 +57,6 @@ def _count(key):
     return cache.incr(key)
 
 
-def visitor_limit_reached(request, scope="booking", limit=BOOKINGS_PER_HOUR):
-    """True when this address has already made `limit` bookings or requests this hour."""
-    try:
-        return (cache.get(_key(request, scope)) or 0) >= limit
-    except Exception:  # noqa: BLE001 - a cache outage must not stop people booking
-        log.warning("cache unavailable; booking limit not checked")
-        return False
-
-
-def visitor_limit_count(request, scope="booking"):
-    """Count one booking or request against this address."""
-    try:
-        _count(_key(request, scope))
-    except Exception:  # noqa: BLE001
-        log.warning("cache unavailable; booking not counted")
-
-
 def visitor_attempt_over_limit(
     request, *, scope, phone=None, per_address=BOOKING_POSTS_PER_ADDRESS, per_phone=BOOKING_POSTS_PER_PHONE
 ):
@@ -84,6 +66,6 @@ def visitor_attempt_over_limit(
         if phone:
             over = _count(_phone_key(phone, scope)) > per_phone or over
     except Exception:  # noqa: BLE001 - a cache outage must not stop people booking
-        log.warning("cache unavailable; booking attempt not counted")
+        log.warning("cache unavailable; attempt not counted", extra={"scope": scope})
         return False
     return over

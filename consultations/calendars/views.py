@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_safe
 
 from consultations.calendars.selectors import calendar_feed_for_token, calendar_feed_ics
-from thrive.visitor_limits import visitor_limit_count, visitor_limit_reached
+from thrive.visitor_limits import visitor_attempt_over_limit
 
 log = logging.getLogger(__name__)
 
@@ -17,9 +17,10 @@ FEED_LIMIT_SCOPE = "calendar-feed"
 @require_safe
 def calendar_feed(request, token):
     """The feed of one clinician's calls; an unknown or replaced address is a 404 like any missing page."""
-    if visitor_limit_reached(request, FEED_LIMIT_SCOPE, limit=settings.CALENDAR_FEED_REQUESTS_PER_HOUR):
+    if visitor_attempt_over_limit(
+        request, scope=FEED_LIMIT_SCOPE, per_address=settings.CALENDAR_FEED_REQUESTS_PER_HOUR
+    ):
         return HttpResponse("Too many requests for this calendar; try again later.", status=429)
-    visitor_limit_count(request, FEED_LIMIT_SCOPE)
     feed = calendar_feed_for_token(token)
     if feed is None:
         raise Http404("No calendar at this address.")

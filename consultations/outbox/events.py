@@ -52,16 +52,19 @@ class EventMessages:
         return tuple(self.templates)
 
 
+def everyone(*, staff, client):
+    """The templates of a change everyone hears of: the call's clinician, the front desk, and the client."""
+    return {Role.CLINICIAN: staff, Role.FRONT_DESK: staff, Role.CLIENT: client}
+
+
 EVENTS = {
     # The front desk hears of every new booking and callback request; the clinician of every change to
     # their calls; the client of every change to their own booking, when they gave an email address.
     Event.BOOKED: EventMessages(
         about=About.CALL,
-        templates={
-            Role.CLINICIAN: "consultations/email/booked_staff.html",
-            Role.FRONT_DESK: "consultations/email/booked_staff.html",
-            Role.CLIENT: "consultations/email/booked_client.html",
-        },
+        templates=everyone(
+            staff="consultations/email/booked_staff.html", client="consultations/email/booked_client.html"
+        ),
         confirms_time=True,
     ),
     Event.CALLBACK_REQUESTED: EventMessages(
@@ -73,11 +76,9 @@ EVENTS = {
     ),
     Event.RESCHEDULED: EventMessages(
         about=About.CALL,
-        templates={
-            Role.CLINICIAN: "consultations/email/rescheduled_staff.html",
-            Role.FRONT_DESK: "consultations/email/rescheduled_staff.html",
-            Role.CLIENT: "consultations/email/rescheduled_client.html",
-        },
+        templates=everyone(
+            staff="consultations/email/rescheduled_staff.html", client="consultations/email/rescheduled_client.html"
+        ),
         confirms_time=True,
         reports_move=True,
         repeatable=True,
@@ -85,11 +86,9 @@ EVENTS = {
     ),
     Event.CANCELLED: EventMessages(
         about=About.CALL,
-        templates={
-            Role.CLINICIAN: "consultations/email/cancelled_staff.html",
-            Role.FRONT_DESK: "consultations/email/cancelled_staff.html",
-            Role.CLIENT: "consultations/email/cancelled_client.html",
-        },
+        templates=everyone(
+            staff="consultations/email/cancelled_staff.html", client="consultations/email/cancelled_client.html"
+        ),
         repeatable=True,
         client_change=True,
     ),

@@ -58,8 +58,12 @@ def _previous_starts_at(consultation):
     return last.call_starts_at
 
 
-def _recipient(consultation, role, previous_clinician):
-    """The (email, clinician) a role stands for on this consultation, or None when there is no one to tell."""
+def _recipient(role, *, consultation=None, clinician=None):
+    """The (email, clinician) a role stands for, or None when there is no one to tell.
+
+    The client is the booking's own address, the front desk the practice's alert address, a clinician
+    the ``clinician`` given (the one who had the call before, the one a digest is for) or else the call's.
+    """
     if role == Role.CLIENT:
         if not consultation.email or consultation.erased_at:
             return None
@@ -67,7 +71,8 @@ def _recipient(consultation, role, previous_clinician):
     if role == Role.FRONT_DESK:
         email = _front_desk_email()
         return (email, None) if email else None
-    clinician = consultation.clinician if role == Role.CLINICIAN else previous_clinician
+    if role == Role.CLINICIAN and clinician is None:
+        clinician = consultation.clinician
     if clinician is None or not clinician.alert_email:
         return None
     return clinician.alert_email, clinician
@@ -107,7 +112,8 @@ def notifications_record(*, consultation, event):
     if messages.client_change and not SiteSettings.get_solo().alert_front_desk_of_client_changes:
         roles = tuple(role for role in roles if role != Role.FRONT_DESK)
     for role in roles:
-        recipient = _recipient(consultation, role, previous_clinician)
+        given = previous_clinician if role == Role.PREVIOUS_CLINICIAN else None
+        recipient = _recipient(role, consultation=consultation, clinician=given)
         if recipient is None:
             continue
         to_email, clinician = recipient
@@ -127,79 +133,57 @@ def notifications_record(*, consultation, event):
     return _write_and_enqueue(rows)
 
 
-def digest_record(*, clinician, day):
-    """Write the outbox row for one clinician's list of the calls on ``day``; once per clinician and day."""
+def _message_record(event, *, dedupe_key, consultation=None, clinician=None, **fields):
+    """Write the row of an event with one recipient (its role read from `EVENTS`), when there is someone to tell."""
+    [role] = event_messages(event).roles
+    recipient = _recipient(role, consultation=consultation, clinician=clinician)
+    if recipient is None:
+        return []
+    to_email, recipient_clinician = recipient
     row = Notification(
-        clinician=clinician,
-        event=Event.DIGEST,
-        recipient_role=Role.CLINICIAN,
-        to_email=clinician.alert_email,
-        digest_date=day,
-        dedupe_key=f"{Event.DIGEST}:{clinician.pk}:{day.isoformat()}",
+        event=event,
+        recipient_role=role,
+        to_email=to_email,
+        consultation=consultation,
+        clinician=recipient_clinician or clinician,
+        dedupe_key=dedupe_key,
+        **fields,
     )
     return _write_and_enqueue([row])
+
+
+def digest_record(*, clinician, day):
+    """Write the outbox row for one clinician's list of the calls on ``day``; once per clinician and day."""
+    key = f"{Event.DIGEST}:{clinician.pk}:{day.isoformat()}"
+    return _message_record(Event.DIGEST, clinician=clinician, digest_date=day, dedupe_key=key)
 
 
 def privacy_request_alert_record(*, privacy_request):
     """Tell the front desk a privacy request arrived. Call inside the transaction that saves the request."""
-    to_email = _front_desk_email()
-    if not to_email:
-        return []
-    row = Notification(
-        privacy_request=privacy_request,
-        event=Event.PRIVACY_REQUEST,
-        recipient_role=Role.FRONT_DESK,
-        to_email=to_email,
-        dedupe_key=f"{Event.PRIVACY_REQUEST}:{privacy_request.pk}",
-    )
-    return _write_and_enqueue([row])
+    key = f"{Event.PRIVACY_REQUEST}:{privacy_request.pk}"
+    return _message_record(Event.PRIVACY_REQUEST, privacy_request=privacy_request, dedupe_key=key)
 
 
 def private_link_record(*, consultation, now=None):
     """Email the client a fresh private link; at most one an hour per booking, however often it is asked for."""
-    if not consultation.email or consultation.erased_at:
-        return []
-    hour = (now or timezone.now()).strftime("%Y%m%d%H")
-    row = Notification(
-        consultation=consultation,
-        event=Event.PRIVATE_LINK,
-        recipient_role=Role.CLIENT,
-        to_email=consultation.email,
-        call_starts_at=consultation.starts_at,
-        dedupe_key=f"{Event.PRIVATE_LINK}:{consultation.pk}:{hour}",
+    key = f"{Event.PRIVATE_LINK}:{consultation.pk}:{(now or timezone.now()):%Y%m%d%H}"
+    return _message_record(
+        Event.PRIVATE_LINK, consultation=consultation, call_starts_at=consultation.starts_at, dedupe_key=key
     )
-    return _write_and_enqueue([row])
 
 
 def access_code_record(*, access_code):
     """Email the client their one-time code. Call inside the transaction that creates the code."""
-    consultation = access_code.consultation
-    if not consultation.email or consultation.erased_at:
-        return []
-    row = Notification(
-        consultation=consultation,
-        access_code=access_code,
-        event=Event.ACCESS_CODE,
-        recipient_role=Role.CLIENT,
-        to_email=consultation.email,
-        dedupe_key=f"{Event.ACCESS_CODE}:{access_code.pk}",
+    key = f"{Event.ACCESS_CODE}:{access_code.pk}"
+    return _message_record(
+        Event.ACCESS_CODE, consultation=access_code.consultation, access_code=access_code, dedupe_key=key
     )
-    return _write_and_enqueue([row])
 
 
 def calendar_outage_record(*, calendar):
     """Tell the front desk a clinician's own calendar has stopped working: once per outage (its failing_since)."""
-    to_email = _front_desk_email()
-    if not to_email:
-        return []
-    row = Notification(
-        clinician_id=calendar.clinician_id,
-        event=Event.CALENDAR_FAILING,
-        recipient_role=Role.FRONT_DESK,
-        to_email=to_email,
-        dedupe_key=f"{Event.CALENDAR_FAILING}:{calendar.pk}:{calendar.failing_since:%Y%m%dT%H%M%S}",
-    )
-    return _write_and_enqueue([row])
+    key = f"{Event.CALENDAR_FAILING}:{calendar.pk}:{calendar.failing_since:%Y%m%dT%H%M%S}"
+    return _message_record(Event.CALENDAR_FAILING, clinician=calendar.clinician, dedupe_key=key)
 
 
 def _write_and_enqueue(rows):

@@ -26,7 +26,7 @@ from consultations.privacy.services import (
 )
 from consultations.tokens import consultation_from_token_or_404, private_link_view
 from thrive.outage import when_database_down
-from thrive.visitor_limits import visitor_limit_count, visitor_limit_reached
+from thrive.visitor_limits import visitor_attempt_over_limit
 
 REQUEST_SENT_SALT = "consultations.privacy_request_sent"
 REQUESTS_PER_HOUR = 5
@@ -114,10 +114,9 @@ def consultation_access_code(request, token):
                 request, f"We've emailed a code to {_masked_email(consultation.email)}. It works for 10 minutes."
             )
         return redirect(reverse(f"consultations:{after}", kwargs={"token": token}))
-    if visitor_limit_reached(request, scope="access_code", limit=CODE_TRIES_PER_HOUR):
+    if visitor_attempt_over_limit(request, scope="access_code", per_address=CODE_TRIES_PER_HOUR):
         return render(request, "consultations/privacy/request_limited.html", status=429)
     if form.is_valid():
-        visitor_limit_count(request, scope="access_code")
         if access_code_check(consultation=consultation, code=form.cleaned_data["code"]):
             _grant_data_access(request, consultation)
             return redirect(reverse(f"consultations:{after}", kwargs={"token": token}))
@@ -182,10 +181,9 @@ def private_link_request(request):
     """Ask for a fresh link to your booking by email. The answer is the same whether or not we know the address."""
     form = PrivateLinkRequestForm(request.POST or None)
     if request.method == "POST":
-        if visitor_limit_reached(request, scope="private_link", limit=LINK_REQUESTS_PER_HOUR):
+        if visitor_attempt_over_limit(request, scope="private_link", per_address=LINK_REQUESTS_PER_HOUR):
             return render(request, "consultations/privacy/request_limited.html", status=429)
         if form.is_valid():
-            visitor_limit_count(request, scope="private_link")
             if not form.is_bot:
                 private_link_send(email=form.cleaned_data["email"])
             return _private(render(request, "consultations/privacy/new_link_sent.html"))
@@ -199,10 +197,9 @@ def privacy_request(request):
     """Ask to see or delete your data, or withdraw consent, without a booking link."""
     form = PrivacyRequestForm(request.POST or None)
     if request.method == "POST":
-        if visitor_limit_reached(request, scope="privacy", limit=REQUESTS_PER_HOUR):
+        if visitor_attempt_over_limit(request, scope="privacy", per_address=REQUESTS_PER_HOUR):
             return render(request, "consultations/privacy/request_limited.html", status=429)
         if form.is_valid():
-            visitor_limit_count(request, scope="privacy")
             if form.is_bot:
                 # Look the same to a bot as a real request, but keep nothing.
                 return render(request, "consultations/privacy/request_sent.html", {"privacy_request": None})

@@ -39,9 +39,9 @@ def page(client, name, token, **kwargs):
 def test_the_token_names_no_id_or_reference(call):
     token = consultation_token(call)
     secret, _timestamp, _signature = token.split(":")
+    # The secret is the random link_secret itself (a small id's digits may well turn up in it by chance).
     assert secret == call.link_secret
     assert call.reference not in token
-    assert str(call.pk) not in secret
     # Each booking's secret is its own random value.
     assert ConsultationFactory().link_secret != call.link_secret
 

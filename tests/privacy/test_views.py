@@ -175,5 +175,14 @@ def test_privacy_request_form_is_rate_limited_per_address(client):
     assert client.post(reverse("privacy_request"), data, REMOTE_ADDR="203.0.113.9").status_code == 302
 
 
+def test_invalid_privacy_requests_count_against_the_limit_too(client):
+    """Every post counts, as on the booking form, so a script cannot probe the form for free."""
+    for _ in range(5):
+        assert client.post(reverse("privacy_request"), {"kind": "access"}).status_code == 200
+    valid = {"kind": "access", "full_name": "Sam Lee", "email": "sam@example.com"}
+    assert client.post(reverse("privacy_request"), valid).status_code == 429
+    assert not PrivacyRequest.objects.exists()
+
+
 def test_sent_page_needs_its_signed_link(client):
     assert client.get(reverse("privacy_request_sent", kwargs={"token": "ABCDEFGH"})).status_code == 404
