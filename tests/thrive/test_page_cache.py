@@ -7,6 +7,7 @@ import sys
 
 import brotli
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from tests.pages.factories import PageFactory, SectionFactory
@@ -117,6 +118,15 @@ def test_a_page_with_a_pending_message_or_a_session_is_never_served_from_the_cac
 
     client.cookies["messages"] = "x"
     assert "Changed without telling the cache." in client.get(PATH).content.decode()
+
+
+def test_a_release_serves_no_page_rendered_by_the_previous_release(client, content_page):
+    client.get(PATH)
+    content_page.sections.update(body="Rendered by the new release.")  # as if the templates had changed
+
+    assert "Rendered by the new release." not in client.get(PATH).content.decode()
+    call_command("clear_page_cache")  # deploy/release.sh, before the new web processes start
+    assert "Rendered by the new release." in client.get(PATH).content.decode()
 
 
 def test_each_process_asks_redis_for_the_generation_once_a_second_at_most(
