@@ -32,6 +32,8 @@ clock = time.monotonic
 _local_generation = (None, 0.0)
 # Page entries by their full versioned key: a new generation or day makes a new key.
 local_pages = {}
+# get_or_build's values the same way, each with the clock() reading after which it is built or fetched again.
+local_values = {}
 
 
 def _remember_generation(generation):
@@ -79,6 +81,7 @@ def forget_local_copies():
     global _local_generation  # noqa: PLW0603
     _local_generation = (None, 0.0)
     local_pages.clear()
+    local_values.clear()
 
 
 def page_cache_clear():
@@ -100,9 +103,17 @@ def versioned_key(name):
 
 
 def get_or_build(name, build, timeout=None):
-    """Return the cached value for name, building it when missing; degrade to building it if the cache is down."""
+    """Return the cached value for name, building it when missing; degrade to building it if the cache is down.
+
+    The value is kept in this process too, under the same versioned key, so that a page built from
+    it costs no round trip to Redis; callers must treat it as read-only, since requests share it.
+    """
+    timeout = timeout or settings.PAGE_CACHE_SECONDS
     try:
         key = versioned_key(name)
+        kept = local_values.get(key)
+        if kept is not None and clock() < kept[1]:
+            return kept[0]
         value = cache.get(key)
     except Exception:  # noqa: BLE001 - a cache outage must never take the site down
         log.warning("cache unavailable; building %s uncached", name)
@@ -110,9 +121,12 @@ def get_or_build(name, build, timeout=None):
     if value is None:
         value = build()
         try:
-            cache.set(key, value, timeout or settings.PAGE_CACHE_SECONDS)
+            cache.set(key, value, timeout)
         except Exception:  # noqa: BLE001
             log.warning("cache unavailable; could not store %s", name)
+    if len(local_values) >= LOCAL_PAGES_MAX:
+        local_values.clear()
+    local_values[key] = (value, clock() + timeout)
     return value
 
 
