@@ -763,6 +763,7 @@ def test_booking_steps_show_the_crisis_notice_once_and_no_announcement(client, m
         location,
         location + "cancel/",
         location + "reschedule/",
+        location + f"reschedule/?slot={MONDAY_1015}",
     ):
         html = client.get(url).content.decode()
         assert html.count('class="crisis-notice"') == 1, url
