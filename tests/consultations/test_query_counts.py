@@ -1,0 +1,87 @@
+"""How many SQL queries each booking page costs: a change that adds one shows here first (issue 11)."""
+
+import pytest
+import time_machine
+from django.test import Client
+
+from tests.consultations.factories import ConsultationSettingsFactory, booking_form_data, pt
+from tests.pages.factories import PageFactory
+from thrive.cache import bump_content_generation
+
+pytestmark = pytest.mark.django_db
+
+BOOK = "/consultation/"
+DETAILS = "/consultation/details/"
+CALLBACK = "/consultation/callback/"
+MONDAY_10 = "20260302T1800Z"  # Monday, March 2, 2026, 10:00 AM Pacific
+MONDAY_1015 = "20260302T1815Z"
+
+
+@pytest.fixture(autouse=True)
+def _practice(site_settings, mari):
+    PageFactory(slug="privacy", title="Consumer health data privacy policy")
+    ConsultationSettingsFactory()
+    with time_machine.travel(pt(2026, 3, 1, 8, 0), tick=False):
+        yield
+
+
+def _warm(client, *paths):
+    """The site's header, footer and menu come from the cache after the first page."""
+    for path in paths:
+        client.get(path)
+
+
+def test_slot_page_cold(client, django_assert_num_queries):
+    _warm(client, BOOK)
+    bump_content_generation()
+    # Hours, time off, calendar busy times and bookings; the clinicians; the settings; the menu; the announcement.
+    with django_assert_num_queries(7):
+        assert client.get(BOOK).status_code == 200
+
+
+def test_slot_page_warm_is_the_page_cache_alone(client, django_assert_num_queries):
+    _warm(client, BOOK)
+    with django_assert_num_queries(0):
+        assert client.get(BOOK).status_code == 200
+
+
+def test_booking_form(client, django_assert_num_queries):
+    _warm(client, BOOK, f"{DETAILS}?slot={MONDAY_10}")
+    # The chosen time comes from the cached open times and the empty form's fields from the cache.
+    with django_assert_num_queries(0):
+        assert client.get(DETAILS, {"slot": MONDAY_10}).status_code == 200
+
+
+def _book(client, slot):
+    page = client.get(DETAILS, {"slot": slot})
+    data = booking_form_data(slot=slot, form_token=page.context["form"].initial["form_token"])
+    return client.post(DETAILS, data)
+
+
+def test_booking_post(client, django_assert_num_queries):
+    _book(Client(REMOTE_ADDR="10.0.0.9"), MONDAY_1015)  # the policy's version is recorded once, by the first
+    page = client.get(DETAILS, {"slot": MONDAY_10})
+    data = booking_form_data(
+        slot=MONDAY_10,
+        form_token=page.context["form"].initial["form_token"],
+        phone="206-201-0124",
+        email="b@example.com",
+    )
+    # A replay check; the day's open times (4); an earlier call; the policy (3); the clinicians; the call,
+    # its history and its notifications in one transaction (9); the new session (4).
+    with django_assert_num_queries(23):
+        response = client.post(DETAILS, data)
+    assert response.status_code == 302
+
+
+def test_callback_page(client, django_assert_num_queries):
+    _warm(client, CALLBACK)
+    with django_assert_num_queries(1):  # the hours, for the days and times to offer
+        assert client.get(CALLBACK).status_code == 200
+
+
+def test_reschedule_page(client, django_assert_num_queries):
+    location = _book(client, MONDAY_10)["Location"]
+    _warm(client, location + "reschedule/")
+    with django_assert_num_queries(6):
+        assert client.get(location + "reschedule/", {"slot": MONDAY_1015}).status_code == 200
