@@ -1,10 +1,13 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
 from consultations.models import Consultation, ConsultationHours, ConsultationSettings, TimeOff
 from consultations.timefmt import PRACTICE_TZ
 from tests.clinicians.factories import ClinicianFactory
+from tests.pages.factories import PageFactory
+from tests.thrive.factories import SiteSettingsFactory
 
 
 def pt(*args):
@@ -83,3 +86,19 @@ def booking_form_data(**overrides):
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def open_practice(**site):
+    """A practice ready to be booked over the real stack: its settings (``site`` overrides them), the privacy
+    page the form links to, and Mari taking calls 9 to noon on the weekday four days ahead, always inside
+    the booking horizon and past the minimum notice. Returns (clinician, 10 AM Pacific that day).
+    """
+    SiteSettingsFactory(**site)
+    PageFactory(slug="privacy", title="Consumer health data privacy policy")
+    ConsultationSettingsFactory()
+    clinician = ClinicianFactory(full_name="Mari Tanaka", alert_email="mari@thrive.example")
+    day = timezone.localdate() + datetime.timedelta(days=4)
+    ConsultationHoursFactory(
+        clinician=clinician, weekday=day.weekday(), starts_at=datetime.time(9), ends_at=datetime.time(12)
+    )
+    return clinician, datetime.datetime.combine(day, datetime.time(10), tzinfo=PRACTICE_TZ)

@@ -14,7 +14,6 @@ import threading
 import time
 from contextlib import contextmanager
 from email import policy
-from zoneinfo import ZoneInfo
 
 import icalendar
 import psycopg
@@ -24,20 +23,16 @@ from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.db import connection, connections, transaction
 from django.db.backends.signals import connection_created
-from django.utils import timezone
 
 from consultations.booking.services import consultation_book
 from consultations.models import Consultation, Notification
 from consultations.outbox.services import notifications_record, notifications_requeue_stale
 from consultations.outbox.tasks import send_notification
+from consultations.scheduling.selectors import slot_key
 from tests.consultations.factories import (
-    ClinicianFactory,
-    ConsultationHoursFactory,
-    ConsultationSettingsFactory,
     booking_form_data,
+    open_practice,
 )
-from tests.pages.factories import PageFactory
-from tests.thrive.factories import SiteSettingsFactory
 from thrive.celery import app as celery_app
 
 pytestmark = [
@@ -51,7 +46,6 @@ pytestmark = [
     ),
 ]
 
-PACIFIC = ZoneInfo("America/Los_Angeles")
 CLOSED_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
 
@@ -209,16 +203,7 @@ def worker_factory(settings, mailbox, finished_tasks):
 
 @pytest.fixture
 def practice(db):
-    SiteSettingsFactory()
-    PageFactory(slug="privacy", title="Consumer health data privacy policy")
-    ConsultationSettingsFactory()
-    clinician = ClinicianFactory(full_name="Mari Tanaka", alert_email="mari@thrive.example")
-    # A weekday four days ahead: always inside the booking horizon and past the minimum notice.
-    day = timezone.localdate() + datetime.timedelta(days=4)
-    ConsultationHoursFactory(
-        clinician=clinician, weekday=day.weekday(), starts_at=datetime.time(9), ends_at=datetime.time(12)
-    )
-    return clinician, datetime.datetime.combine(day, datetime.time(10), tzinfo=PACIFIC)
+    return open_practice()
 
 
 @pytest.fixture
@@ -270,7 +255,7 @@ def book(practice, **contact):
 def book_in_the_browser_way(client, practice, **overrides):
     """Submit the booking form as a person does: open the form for a time, fill it in, send it."""
     _, starts_at = practice
-    slot = starts_at.astimezone(datetime.UTC).strftime("%Y%m%dT%H%MZ")
+    slot = slot_key(starts_at)
     form = client.get("/consultation/details/", {"slot": slot}).context["form"]
     data = booking_form_data(
         **{
@@ -397,7 +382,7 @@ def test_with_a_mail_server_not_answering_the_booking_request_does_not_wait_for_
     _, starts_at = practice
 
     with worker_factory():
-        slot = starts_at.astimezone(datetime.UTC).strftime("%Y%m%dT%H%MZ")
+        slot = slot_key(starts_at)
         client.get("/consultation/details/", {"slot": slot})  # warm up: the first request loads templates
         started = time.monotonic()
         response = book_in_the_browser_way(client, practice)

@@ -8,7 +8,6 @@ Each fault fires at a chosen point of the request, so the tests are deterministi
 import datetime
 import socket
 from contextlib import contextmanager
-from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
@@ -18,17 +17,14 @@ from django.test import Client
 from django.utils import timezone
 
 from consultations.models import Consultation
+from consultations.scheduling.selectors import slot_key
 from consultations.tokens import consultation_token
 from tests.clinicians.factories import StaffUserFactory
 from tests.consultations.factories import (
-    ClinicianFactory,
     ConsultationFactory,
-    ConsultationHoursFactory,
-    ConsultationSettingsFactory,
     booking_form_data,
+    open_practice,
 )
-from tests.pages.factories import PageFactory
-from tests.thrive.factories import SiteSettingsFactory
 
 pytestmark = [
     pytest.mark.postgres,
@@ -39,7 +35,6 @@ pytestmark = [
     ),
 ]
 
-PACIFIC = ZoneInfo("America/Los_Angeles")
 PHONE = "206-555-0199"
 
 
@@ -73,16 +68,9 @@ def database_unreachable():
 
 @pytest.fixture
 def practice():
-    SiteSettingsFactory(phone=PHONE)
-    PageFactory(slug="privacy", title="Consumer health data privacy policy")
-    ConsultationSettingsFactory()
-    clinician = ClinicianFactory(full_name="Mari Tanaka", alert_email="mari@thrive.example")
-    day = timezone.localdate() + datetime.timedelta(days=4)
-    ConsultationHoursFactory(
-        clinician=clinician, weekday=day.weekday(), starts_at=datetime.time(9), ends_at=datetime.time(12)
-    )
-    starts_at = datetime.datetime.combine(day, datetime.time(10), tzinfo=PACIFIC)
-    return starts_at.astimezone(datetime.UTC).strftime("%Y%m%dT%H%MZ")
+    """The slot key of an open time at a practice with its own phone number, which the 503 page must show."""
+    _, starts_at = open_practice(phone=PHONE)
+    return slot_key(starts_at)
 
 
 @pytest.fixture
