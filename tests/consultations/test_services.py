@@ -144,31 +144,29 @@ def test_the_same_form_token_returns_the_first_booking(recorded):
     assert len(recorded) == 1
 
 
-@pytest.mark.parametrize("match", ["phone", "email"])
-def test_the_browser_that_booked_an_upcoming_call_is_offered_that_call(recorded, match):
+@pytest.fixture(params=["phone", "email"])
+def same_person(request):
+    """An upcoming call, and a new booking's details that share its phone number or its email address."""
     clinician = ClinicianFactory()
     monday_hours(clinician)
     existing = ConsultationFactory(
         clinician=clinician, starts_at=pt(2026, 3, 2, 10, 0), phone="+12065550123", email="ada@example.com"
     )
-    other = {"phone": "+12065550100"} if match == "email" else {"email": "someone@example.com"}
+    other = {"phone": "+12065550100"} if request.param == "email" else {"email": "someone@example.com"}
+    return existing, unsaved(**other)
+
+
+def test_the_browser_that_booked_an_upcoming_call_is_offered_that_call(recorded, same_person):
+    existing, details = same_person
     with pytest.raises(AlreadyBooked) as refused:
-        consultation_book(
-            consultation=unsaved(**other), starts_at=pt(2026, 3, 2, 10, 30), own_booking_ids=[existing.pk]
-        )
+        consultation_book(consultation=details, starts_at=pt(2026, 3, 2, 10, 30), own_booking_ids=[existing.pk])
     assert refused.value.consultation == existing
     assert Consultation.objects.count() == 1
 
 
-@pytest.mark.parametrize("match", ["phone", "email"])
-def test_anyone_else_with_the_same_details_books_and_both_calls_are_flagged(recorded, match):
-    clinician = ClinicianFactory()
-    monday_hours(clinician)
-    existing = ConsultationFactory(
-        clinician=clinician, starts_at=pt(2026, 3, 2, 10, 0), phone="+12065550123", email="ada@example.com"
-    )
-    other = {"phone": "+12065550100"} if match == "email" else {"email": "someone@example.com"}
-    booked = consultation_book(consultation=unsaved(**other), starts_at=pt(2026, 3, 2, 10, 30), own_booking_ids=[])
+def test_anyone_else_with_the_same_details_books_and_both_calls_are_flagged(recorded, same_person):
+    existing, details = same_person
+    booked = consultation_book(consultation=details, starts_at=pt(2026, 3, 2, 10, 30), own_booking_ids=[])
     existing.refresh_from_db()
     assert booked.possible_duplicate_of == existing
     assert existing.possible_duplicate_of == booked

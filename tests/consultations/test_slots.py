@@ -97,11 +97,21 @@ def test_minimum_notice_hides_times_too_soon(clinician):
     assert [s.time_label for s in today] == ["10:30 AM", "10:45 AM"]
 
 
+def consultation_settings(**fields):
+    """Change the practice's booking rules, saved as the admin saves them."""
+    settings = ConsultationSettings.get_solo()
+    for name, value in fields.items():
+        setattr(settings, name, value)
+    settings.save()
+
+
+def monday_mornings(clinician):
+    ConsultationHoursFactory(clinician=clinician, weekday=0, starts_at=datetime.time(10), ends_at=datetime.time(12))
+
+
 def test_horizon_limits_how_far_ahead_times_are_offered(clinician, sunday_march_1):
     ConsultationHoursFactory(clinician=clinician, weekday=0, starts_at=datetime.time(10), ends_at=datetime.time(10, 15))
-    settings = ConsultationSettings.get_solo()
-    settings.horizon_days = 8
-    settings.save()
+    consultation_settings(horizon_days=8)
     assert starts(open_slots()) == [utc(2026, 3, 2, 18)]
 
 
@@ -116,10 +126,8 @@ def test_booked_calls_are_taken_out_and_cancelled_ones_free_the_time(clinician, 
 
 
 def test_buffer_spaces_calls_and_keeps_a_gap_around_booked_ones(clinician, sunday_march_1):
-    settings = ConsultationSettings.get_solo()
-    settings.buffer_minutes = 15
-    settings.save()
-    ConsultationHoursFactory(clinician=clinician, weekday=0, starts_at=datetime.time(10), ends_at=datetime.time(12))
+    consultation_settings(buffer_minutes=15)
+    monday_mornings(clinician)
     monday = datetime.date(2026, 3, 2)
     assert [s.time_label for s in open_slots(on_date=monday)] == ["10:00 AM", "10:30 AM", "11:00 AM", "11:30 AM"]
     # A call booked by staff at 10:45 needs the 15 minutes either side kept free.
@@ -128,10 +136,8 @@ def test_buffer_spaces_calls_and_keeps_a_gap_around_booked_ones(clinician, sunda
 
 
 def test_daily_cap_closes_a_day_once_reached(clinician, sunday_march_1):
-    settings = ConsultationSettings.get_solo()
-    settings.daily_cap = 2
-    settings.save()
-    ConsultationHoursFactory(clinician=clinician, weekday=0, starts_at=datetime.time(10), ends_at=datetime.time(12))
+    consultation_settings(daily_cap=2)
+    monday_mornings(clinician)
     monday = datetime.date(2026, 3, 2)
     ConsultationFactory(clinician=clinician, starts_at=pt(2026, 3, 2, 10, 0))
     assert len(open_slots(on_date=monday)) == 7
@@ -180,7 +186,7 @@ def test_slot_lookup_refuses_past_misaligned_and_taken_times(clinician, sunday_m
 
 
 def test_nearest_open_slots_are_the_closest_in_time(clinician, sunday_march_1):
-    ConsultationHoursFactory(clinician=clinician, weekday=0, starts_at=datetime.time(10), ends_at=datetime.time(12))
+    monday_mornings(clinician)
     nearest = nearest_open_slots(around=pt(2026, 3, 9, 11, 0), count=3)
     assert [s.label for s in nearest] == [
         "Monday, March 9, 10:45 AM Pacific Time",

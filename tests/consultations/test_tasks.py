@@ -118,6 +118,15 @@ def test_a_reminder_waiting_to_send_when_the_call_is_cancelled_is_not_sent():
     assert reminders() == []
 
 
+def practice_moves(consultation, *, to, at):
+    """The practice moves the call to ``to`` at the moment ``at``, and the outbox records the notice."""
+    with time_machine.travel(at, tick=False):
+        Consultation.objects.filter(pk=consultation.pk).update(starts_at=to)
+        consultation.refresh_from_db()
+        with transaction.atomic():
+            notifications_record(consultation=consultation, event=Notification.Event.PRACTICE_MOVED)
+
+
 def test_a_call_moved_inside_the_window_gets_no_extra_reminder_but_a_call_moved_later_gets_its_own(run_reminders_at):
     consultation = book_at(pt(2026, 3, 1, 9, 0), starts_at=CALL, email="river@example.com")
     run_reminders_at(CALL - datetime.timedelta(hours=23))
@@ -126,21 +135,13 @@ def test_a_call_moved_inside_the_window_gets_no_extra_reminder_but_a_call_moved_
     # Moved by the practice to the next day, a few hours before the first time: the client
     # hears the new time from the notice and then, when its window opens, gets its reminder.
     later = CALL + datetime.timedelta(days=1)
-    with time_machine.travel(CALL - datetime.timedelta(hours=5), tick=False):
-        Consultation.objects.filter(pk=consultation.pk).update(starts_at=later)
-        consultation.refresh_from_db()
-        with transaction.atomic():
-            notifications_record(consultation=consultation, event=Notification.Event.PRACTICE_MOVED)
+    practice_moves(consultation, to=later, at=CALL - datetime.timedelta(hours=5))
     run_reminders_at(later - datetime.timedelta(hours=23))
     assert len(reminders()) == 2
 
     # Moved again, inside its window: the notice of the move is the reminder.
     latest = later + datetime.timedelta(hours=2)
-    with time_machine.travel(later - datetime.timedelta(hours=12), tick=False):
-        Consultation.objects.filter(pk=consultation.pk).update(starts_at=latest)
-        consultation.refresh_from_db()
-        with transaction.atomic():
-            notifications_record(consultation=consultation, event=Notification.Event.PRACTICE_MOVED)
+    practice_moves(consultation, to=latest, at=later - datetime.timedelta(hours=12))
     assert run_reminders_at(latest - datetime.timedelta(hours=10)) == 0
     assert len(reminders()) == 2
 

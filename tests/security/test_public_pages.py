@@ -102,23 +102,23 @@ def test_every_public_page_carries_the_security_headers_and_a_strict_csp(client,
             assert "geolocation=()" in response["Permissions-Policy"], path
 
 
-def test_no_public_page_has_inline_script_handlers_or_styles(client, seeded):
+def audited_public_pages(client):
+    """(path, audit) for every public page that is HTML."""
     for path in public_paths():
         response = client.get(path)
-        if not response["Content-Type"].startswith("text/html"):
-            continue
-        audit = PageAudit()
-        audit.feed(response.content.decode())
+        if response["Content-Type"].startswith("text/html"):
+            audit = PageAudit()
+            audit.feed(response.content.decode())
+            yield path, audit
+
+
+def test_no_public_page_has_inline_script_handlers_or_styles(client, seeded):
+    for path, audit in audited_public_pages(client):
         assert audit.problems == [], path
 
 
 def test_no_public_page_loads_anything_from_another_host(client, seeded):
-    for path in public_paths():
-        response = client.get(path)
-        if not response["Content-Type"].startswith("text/html"):
-            continue
-        audit = PageAudit()
-        audit.feed(response.content.decode())
+    for path, audit in audited_public_pages(client):
         assert audit.fetched, f"{path} loads no stylesheet at all?"
         for tag, url in audit.fetched:
             parts = urlsplit(url)
