@@ -213,6 +213,10 @@ class PossibleDuplicateFilter(admin.SimpleListFilter):
         return queryset
 
 
+# When the call was agreed to, made, changed and ended: shown, never edited.
+RECORD_FIELDS = ["consented_at", "consent_policy_agreed", "created_at", "updated_at", "cancelled_at", "erased_at"]
+
+
 @admin.register(Consultation)
 class ConsultationAdmin(DayViewAdminMixin, ContactDetailsAccessLogMixin, ClinicianScopedAdminMixin, admin.ModelAdmin):
     form = ConsultationAdminForm
@@ -253,12 +257,7 @@ class ConsultationAdmin(DayViewAdminMixin, ContactDetailsAccessLogMixin, Clinici
         "possible_duplicate",
         "preferred_days",
         "preferred_times",
-        "consented_at",
-        "consent_policy_agreed",
-        "created_at",
-        "updated_at",
-        "cancelled_at",
-        "erased_at",
+        *RECORD_FIELDS,
     ]
 
     def get_fieldsets(self, request, obj=None):
@@ -295,19 +294,7 @@ class ConsultationAdmin(DayViewAdminMixin, ContactDetailsAccessLogMixin, Clinici
             ("For staff", {"fields": ["internal_notes"]}),
             ("The client", {"fields": client}),
             ("Callback request", {"fields": ["preferred_days", "preferred_times"], "classes": ["collapse"]}),
-            (
-                "Record",
-                {
-                    "fields": [
-                        "consented_at",
-                        "consent_policy_agreed",
-                        "created_at",
-                        "updated_at",
-                        "cancelled_at",
-                        "erased_at",
-                    ]
-                },
-            ),
+            ("Record", {"fields": RECORD_FIELDS}),
         ]
 
     @admin.display(description="Possible duplicate of")

@@ -2,6 +2,7 @@
 
 import json
 from datetime import timedelta
+from functools import wraps
 
 from django.contrib import messages
 from django.core import signing
@@ -78,14 +79,28 @@ def _ask_for_code(request, consultation, token, after, form=None, status=200):
     return _private(render(request, "consultations/privacy/access_code.html", context, status=status))
 
 
+def _behind_access_code(after):
+    """For a page about one booking's data: the consultation behind the link, once this browser entered its code."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, token):
+            consultation = consultation_from_token_or_404(token)
+            if not _has_data_access(request, consultation):
+                return _ask_for_code(request, consultation, token, after=after)
+            return view(request, consultation, token)
+
+        return wrapper
+
+    return decorate
+
+
 @never_cache
 @require_safe
 @private_link_view
-def consultation_my_data(request, token):
+@_behind_access_code(after="my_data")
+def consultation_my_data(request, consultation, token):
     """Everything held about the person behind this booking, once they've entered the code we emailed them."""
-    consultation = consultation_from_token_or_404(token)
-    if not _has_data_access(request, consultation):
-        return _ask_for_code(request, consultation, token, after="my_data")
     context = {
         "consultation": consultation,
         "token": token,
@@ -129,11 +144,9 @@ def consultation_access_code(request, token):
 @never_cache
 @require_safe
 @private_link_view
-def consultation_my_data_download(request, token):
+@_behind_access_code(after="my_data_download")
+def consultation_my_data_download(request, consultation, token):
     """The same, as a JSON file to keep."""
-    consultation = consultation_from_token_or_404(token)
-    if not _has_data_access(request, consultation):
-        return _ask_for_code(request, consultation, token, after="my_data_download")
     data = consultation_personal_data(consultation=consultation)
     export = {
         "practice": "Thrive for the People",
@@ -155,11 +168,9 @@ def consultation_my_data_download(request, token):
 @require_http_methods(["GET", "HEAD", "POST"])
 @private_link_view
 @when_database_down(nothing_done="Nothing was deleted.")
-def consultation_delete_data(request, token):
+@_behind_access_code(after="delete_data")
+def consultation_delete_data(request, consultation, token):
     """Ask, then erase the personal details of this booking at once; the link stops working with them."""
-    consultation = consultation_from_token_or_404(token)
-    if not _has_data_access(request, consultation):
-        return _ask_for_code(request, consultation, token, after="delete_data")
     if request.method == "POST":
         consultation_erase_personal_data(consultation=consultation, reason=Reason.CLIENT_REQUEST)
         request.session.pop(SESSION_DATA_ACCESS, None)
