@@ -37,17 +37,20 @@ class PageAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish the selected pages")
     def publish(self, request, queryset):
-        for page in queryset:
-            page.status = Page.Status.PUBLISHED
-            page.save(update_fields=["status", "updated_at"])
+        _status_set(queryset, Page.Status.PUBLISHED)
         if queryset.filter(slug=PRIVACY_SLUG).exists():
             policy_version_record()
 
     @admin.action(description="Turn the selected pages back into drafts")
     def unpublish(self, request, queryset):
-        for page in queryset:
-            page.status = Page.Status.DRAFT
-            page.save(update_fields=["status", "updated_at"])
+        _status_set(queryset, Page.Status.DRAFT)
+
+
+def _status_set(queryset, status):
+    # One save per page, not update(): saving is what refreshes the cached pages.
+    for page in queryset:
+        page.status = status
+        page.save(update_fields=["status", "updated_at"])
 
 
 @admin.register(Announcement)

@@ -211,17 +211,23 @@ def test_clinician_sees_their_own_change_form_without_front_desk_fields(mari_cli
     assert not {"slug", "active", "display_order", "user"} & set(form.fields)
 
 
+NOT_A_PHOTO = "This file isn't a photo we can use. Please upload a JPEG, PNG or WebP image."
+
+
+def photo_refused(client, clinician, upload):
+    """Upload a photo on the clinician's admin page; the errors shown, once sure nothing was kept."""
+    response = client.post(admin_url("change", clinician.pk), {**form_data(clinician), "photo": upload})
+    assert response.status_code == 200
+    clinician.refresh_from_db()
+    assert not clinician.photo
+    return response.context["adminform"].form.errors["photo"]
+
+
 def test_admin_refuses_an_upload_that_is_not_an_image(client, mari):
     client.force_login(front_desk_user())
     fake = SimpleUploadedFile("me.jpg", b"this is a text file", content_type="image/jpeg")
 
-    response = client.post(admin_url("change", mari.pk), {**form_data(mari), "photo": fake})
-
-    assert response.status_code == 200
-    errors = response.context["adminform"].form.errors["photo"]
-    assert errors == ["This file isn't a photo we can use. Please upload a JPEG, PNG or WebP image."]
-    mari.refresh_from_db()
-    assert not mari.photo
+    assert photo_refused(client, mari, fake) == [NOT_A_PHOTO]
 
 
 def test_admin_refuses_a_photo_over_5_mb(client, mari, settings, tmp_path):
@@ -231,10 +237,8 @@ def test_admin_refuses_a_photo_over_5_mb(client, mari, settings, tmp_path):
     Image.new("RGB", (64, 64), "teal").save(buffer, format="PNG")
     big = SimpleUploadedFile("big.png", buffer.getvalue() + b"\0" * (5 * 1024 * 1024), content_type="image/png")
 
-    response = client.post(admin_url("change", mari.pk), {**form_data(mari), "photo": big})
-
-    assert response.status_code == 200
-    assert "under 5 MB" in response.context["adminform"].form.errors["photo"][0]
+    [error] = photo_refused(client, mari, big)
+    assert "under 5 MB" in error
 
 
 def test_admin_upload_is_stored_resized(client, mari, settings, tmp_path):
@@ -263,10 +267,4 @@ def test_admin_refuses_image_formats_other_than_jpeg_png_and_webp(client, mari, 
     Image.new("RGB", (64, 64), "teal").save(buffer, format=image_format)
     upload = SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
-    response = client.post(admin_url("change", mari.pk), {**form_data(mari), "photo": upload})
-
-    assert response.status_code == 200
-    errors = response.context["adminform"].form.errors["photo"]
-    assert errors == ["This file isn't a photo we can use. Please upload a JPEG, PNG or WebP image."]
-    mari.refresh_from_db()
-    assert not mari.photo
+    assert photo_refused(client, mari, upload) == [NOT_A_PHOTO]
