@@ -145,13 +145,8 @@ def test_csv_safe_leaves_ordinary_text_alone():
 
 def phone_in_data(**overrides):
     """The add form as the front desk fills it in for Grace Hopper on the phone (a new call has no status field)."""
-    caller = Consultation(
-        first_name="Grace",
-        last_name="Hopper",
-        phone="+12065550142",
-        state_of_residence="WA",
-        service="individual",
-        session_format="in_person",
+    caller = ConsultationFactory.build(
+        clinician=None, starts_at=None, first_name="Grace", last_name="Hopper", email="", session_format="in_person"
     )
     data = change_data(caller, **overrides)
     data.pop("status")
