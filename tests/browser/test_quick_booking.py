@@ -228,3 +228,21 @@ def _day_without_times(slots):
     days = {slot.local_start.date() for slot in slots}
     later = (min(days) + datetime.timedelta(days=n) for n in range(1, 14))
     return next(day for day in later if day not in days).isoformat()
+
+
+@pytest.mark.parametrize("viewport", [SMALL_PHONE, {"width": 1280, "height": 800}])
+def test_the_first_open_time_is_at_most_six_tab_presses_from_the_top(page, demo_content, viewport):
+    page.set_viewport_size(viewport)
+    page.goto("/consultation/")
+    keys = Keyboard(page)
+    first_time = page.locator("#times .slot-option").first
+    presses = 0
+    for _ in range(6):
+        keys.press("Tab")
+        presses += 1
+        if page.evaluate("document.activeElement.textContent.trim() === 'Skip to the open times'"):
+            keys.press("Enter")  # the skip link takes the focus to the day's times
+        if first_time.evaluate("element => element === document.activeElement"):
+            break
+    expect(first_time).to_be_focused()
+    assert presses <= 6
