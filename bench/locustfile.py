@@ -9,6 +9,7 @@ import re
 import uuid
 from collections import deque
 
+from gevent.lock import Semaphore
 from locust import FastHttpUser, constant, task
 
 PATH = os.environ.get("BENCH_PATH", "/")
@@ -20,6 +21,7 @@ DAY_LINK = re.compile(r'href="\?day=([0-9-]{10})')
 # greenlets in one): each booking takes the time at the front and puts it at the back, so that no two
 # bookings in flight want the same time and a time comes round again only once every other has been tried.
 OPEN_TIMES = deque()
+OPEN_TIMES_READ = Semaphore()
 
 
 class PageVisitor(FastHttpUser):
@@ -38,13 +40,15 @@ class Booker(FastHttpUser):
     wait_time = constant(0)
 
     def on_start(self):
-        # The open times once per process, every day's: the slot page has its own measurement.
-        if OPEN_TIMES:
-            return
-        first = self.slot_page("/consultation/")
-        days = dict.fromkeys(DAY_LINK.findall(first))
-        pages = [first, *(self.slot_page(f"/consultation/?day={day}") for day in days)]
-        if not OPEN_TIMES:  # another user may have filled it meanwhile
+        # The open times once per process, every day's, read by the first user while the others wait:
+        # the slot page has its own measurement.
+        if OPEN_TIMES_READ.locked() or OPEN_TIMES:
+            with OPEN_TIMES_READ:
+                return
+        with OPEN_TIMES_READ:
+            first = self.slot_page("/consultation/")
+            days = dict.fromkeys(DAY_LINK.findall(first))
+            pages = [first, *(self.slot_page(f"/consultation/?day={day}") for day in days)]
             OPEN_TIMES.extend(dict.fromkeys(key for page in pages for key in SLOT_LINK.findall(page)))
 
     def slot_page(self, path):
