@@ -57,6 +57,11 @@ def everyone(*, staff, client):
     return {Role.CLINICIAN: staff, Role.FRONT_DESK: staff, Role.CLIENT: client}
 
 
+def to_one(role, template, **rules):
+    """The messages of an event that one recipient hears of."""
+    return EventMessages(templates={role: template}, **rules)
+
+
 EVENTS = {
     # The front desk hears of every new booking and callback request; the clinician of every change to
     # their calls; the client of every change to their own booking, when they gave an email address.
@@ -112,36 +117,23 @@ EVENTS = {
         reports_move=True,
         repeatable=True,
     ),
-    Event.REMINDER: EventMessages(
-        about=About.CALL,
-        templates={Role.CLIENT: "consultations/email/reminder_client.html"},
-        only_before_call=True,
+    Event.REMINDER: to_one(
+        Role.CLIENT, "consultations/email/reminder_client.html", about=About.CALL, only_before_call=True
     ),
     # Recorded by services.digest_record, for each clinician with calls the next day.
-    Event.DIGEST: EventMessages(
-        about=About.DAY,
-        templates={Role.CLINICIAN: "consultations/email/digest_staff.html"},
-    ),
+    Event.DIGEST: to_one(Role.CLINICIAN, "consultations/email/digest_staff.html", about=About.DAY),
     # Recorded by services.privacy_request_alert_record, when someone uses the privacy request form.
-    Event.PRIVACY_REQUEST: EventMessages(
-        about=About.PRIVACY_REQUEST,
-        templates={Role.FRONT_DESK: "consultations/email/privacy_request_staff.html"},
+    Event.PRIVACY_REQUEST: to_one(
+        Role.FRONT_DESK, "consultations/email/privacy_request_staff.html", about=About.PRIVACY_REQUEST
     ),
     # Recorded by services.private_link_record, when a client asks for a fresh link to their booking.
-    Event.PRIVATE_LINK: EventMessages(
-        about=About.CALL,
-        templates={Role.CLIENT: "consultations/email/private_link_client.html"},
-    ),
+    Event.PRIVATE_LINK: to_one(Role.CLIENT, "consultations/email/private_link_client.html", about=About.CALL),
     # Recorded by services.access_code_record, when a client asks for a code to see their data.
-    Event.ACCESS_CODE: EventMessages(
-        about=About.ACCESS_CODE,
-        templates={Role.CLIENT: "consultations/email/access_code_client.html"},
-    ),
+    Event.ACCESS_CODE: to_one(Role.CLIENT, "consultations/email/access_code_client.html", about=About.ACCESS_CODE),
     # Recorded by services.calendar_outage_record, once per outage, when a clinician's own calendar has
     # failed for longer than CALENDAR_STALE_AFTER and their times are hidden.
-    Event.CALENDAR_FAILING: EventMessages(
-        about=About.CALENDAR,
-        templates={Role.FRONT_DESK: "consultations/email/calendar_failing_staff.html"},
+    Event.CALENDAR_FAILING: to_one(
+        Role.FRONT_DESK, "consultations/email/calendar_failing_staff.html", about=About.CALENDAR
     ),
 }
 
