@@ -115,16 +115,21 @@ def consultation_book(*, consultation, starts_at, clinician=None, form_token=Non
         consultation.pk = None
         consultation._state.adding = True
         try:
-            with transaction.atomic():
-                consultation.save(force_insert=True)
-                _flag_duplicate(consultation, earlier)
-                notifications_record(consultation=consultation, event=Notification.Event.BOOKED)
+            _save_new(consultation, earlier=earlier, event=Notification.Event.BOOKED)
         except IntegrityError:
             if replayed := _replay(form_token):
                 return replayed
             continue  # Someone else took this clinician at this time a moment ago.
         return consultation
     raise SlotUnavailable(just_taken=True)
+
+
+def _save_new(consultation, *, earlier, event):
+    """Insert a new booking, flag it beside the same person's earlier call, and record its messages: one transaction."""
+    with transaction.atomic():
+        consultation.save(force_insert=True)
+        _flag_duplicate(consultation, earlier)
+        notifications_record(consultation=consultation, event=event)
 
 
 def callback_request_create(*, consultation, clinician=None, form_token=None, own_booking_ids=(), now=None):
@@ -144,10 +149,7 @@ def callback_request_create(*, consultation, clinician=None, form_token=None, ow
     consultation.form_token = form_token or None
     _record_consent(consultation, now)
     try:
-        with transaction.atomic():
-            consultation.save(force_insert=True)
-            _flag_duplicate(consultation, earlier)
-            notifications_record(consultation=consultation, event=Notification.Event.CALLBACK_REQUESTED)
+        _save_new(consultation, earlier=earlier, event=Notification.Event.CALLBACK_REQUESTED)
     except IntegrityError:
         if replayed := _replay(form_token):
             return replayed
