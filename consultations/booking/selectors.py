@@ -1,6 +1,6 @@
 """Reads for booking: who takes a new call, and whether someone already has one coming up."""
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, When
 from django.utils import timezone
 
 from clinicians.models import Clinician
@@ -31,8 +31,11 @@ def bookable_clinicians():
     return list(Clinician.objects.active().accepting().only("pk", "slug", "full_name", "display_order"))
 
 
-def upcoming_consultation_for(*, phone=None, email=None, now=None):
-    """The upcoming call already booked with this phone or email, if any: one free consultation at a time."""
+def upcoming_consultation_for(*, phone=None, email=None, now=None, prefer_ids=()):
+    """The upcoming call already booked with this phone or email, if any: one free consultation at a time.
+
+    With several (flagged duplicates), one of ``prefer_ids`` comes first: the browser that booked it is recognised.
+    """
     match = Q()
     if phone:
         match |= Q(phone=phone)
@@ -40,11 +43,14 @@ def upcoming_consultation_for(*, phone=None, email=None, now=None):
         match |= Q(email__iexact=email)
     if not match:
         return None
+    order = ["starts_at"]
+    if prefer_ids:
+        order.insert(0, Case(When(pk__in=list(prefer_ids), then=0), default=1))
     return (
         Consultation.objects.upcoming(now)
         .filter(match, erased_at__isnull=True)
         .select_related("clinician")
-        .order_by("starts_at")
+        .order_by(*order)
         .first()
     )
 

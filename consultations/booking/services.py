@@ -73,7 +73,9 @@ def _earlier_call(consultation, *, own_booking_ids, now):
 
     The caller books anyway and flags both calls for the front desk (``possible_duplicate_of``).
     """
-    already = upcoming_consultation_for(phone=consultation.phone, email=consultation.email, now=now)
+    already = upcoming_consultation_for(
+        phone=consultation.phone, email=consultation.email, now=now, prefer_ids=own_booking_ids or ()
+    )
     if already is not None and already.pk in set(own_booking_ids or ()):
         raise AlreadyBooked(already)
     return already

@@ -613,6 +613,14 @@ def test_a_stranger_is_answered_the_same_whether_or_not_the_details_have_a_call(
         assert "two free consultations" not in letter_no_call[0]
 
 
+def test_the_browser_that_booked_is_recognised_even_when_a_stranger_booked_earlier_with_its_details(client, mari):
+    own = book(client, slot=MONDAY_1015)
+    ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0), phone="+12062010123")  # earlier, not ours
+    again = book(client, slot="20260302T1830Z")
+    assert again.status_code == 409
+    assert own["Location"] + "reschedule/" in again.content.decode()
+
+
 def test_the_browser_that_booked_is_offered_to_move_its_call(client, mari):
     first = book(client)
     again = book(client, slot=MONDAY_1015, email="ada.other@example.com")
