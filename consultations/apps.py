@@ -10,4 +10,6 @@ class ConsultationsConfig(AppConfig):
         from thrive.cache import invalidate_on_change
 
         # The open times visitors see are cached too; anything that opens or closes a time shows at once.
-        invalidate_on_change(Consultation, ConsultationHours, ConsultationSettings, TimeOff)
+        invalidate_on_change(ConsultationHours, ConsultationSettings, TimeOff)
+        # A booking changes the open times and nothing else cached (the header, the menu, empty forms).
+        invalidate_on_change(Consultation, open_times_only=True)

@@ -37,4 +37,4 @@ def content_chrome():
             "announcement": Announcement.objects.current().first(),
         }
 
-    return get_or_build("content-chrome", build)
+    return get_or_build("content-chrome", build, with_open_times=False)

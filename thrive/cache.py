@@ -12,6 +12,7 @@ one made in another process shows here within that second.
 
 import logging
 import time
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,64 +23,75 @@ from django.utils import timezone
 log = logging.getLogger(__name__)
 
 GENERATION_KEY = "content:generation"
+# Bumped with it by every change except a booking's: what the site shows apart from the open times
+# (the header and footer, the menu, an empty form) is kept under this one, and outlives the bookings.
+SITE_GENERATION_KEY = "content:site-generation"
 # Pages this process keeps beside Redis; past this many it starts afresh (a site has a few dozen pages).
 LOCAL_PAGES_MAX = 500
 
 # The clock the in-process copies age by; tests move it forward instead of sleeping.
 clock = time.monotonic
 
-# (generation, trusted until clock()); a tuple so threads swap it whole.
-_local_generation = (None, 0.0)
+# Redis key -> (generation, trusted until clock()); each a tuple so threads swap it whole.
+_local_generations = {}
 # Page entries by their full versioned key: a new generation or day makes a new key.
 local_pages = {}
 # get_or_build's values the same way, each with the clock() reading after which it is built or fetched again.
 local_values = {}
 
 
-def _remember_generation(generation):
-    global _local_generation  # noqa: PLW0603 - one value per process, swapped whole
-    _local_generation = (generation, clock() + settings.CONTENT_GENERATION_LOCAL_SECONDS)
+def _remember_generation(generation, key=GENERATION_KEY):
+    _local_generations[key] = (generation, clock() + settings.CONTENT_GENERATION_LOCAL_SECONDS)
 
 
-def content_generation():
-    generation, trusted_until = _local_generation
+def content_generation(key=GENERATION_KEY):
+    generation, trusted_until = _local_generations.get(key, (None, 0.0))
     if generation is not None and clock() < trusted_until:
         return generation
-    generation = cache.get(GENERATION_KEY)
+    generation = cache.get(key)
     if generation is None:
         # Start from the clock, not 1, so that a lost counter never comes back to a
         # number that stale entries were stored under.
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        generation = cache.get(GENERATION_KEY) or 0
-    _remember_generation(generation)
+        cache.add(key, time.time_ns(), timeout=None)
+        generation = cache.get(key) or 0
+    _remember_generation(generation, key)
     return generation
 
 
-def _bump():
+def _bump(keys=(GENERATION_KEY, SITE_GENERATION_KEY)):
     try:
-        try:
-            _remember_generation(cache.incr(GENERATION_KEY))
-        except ValueError:
-            generation = time.time_ns()
-            cache.set(GENERATION_KEY, generation, timeout=None)
-            _remember_generation(generation)
+        for key in keys:
+            try:
+                _remember_generation(cache.incr(key), key)
+            except ValueError:
+                generation = time.time_ns()
+                cache.set(key, generation, timeout=None)
+                _remember_generation(generation, key)
     except Exception:  # noqa: BLE001 - a cache outage must never stop a booking or an edit being saved
         forget_local_copies()
         log.warning("cache unavailable; cached pages may show the old version until they expire")
 
 
-def bump_content_generation(**kwargs):
-    """Show a change at once. Call it inside or outside a transaction."""
-    _bump()
+def bump_content_generation(*, open_times_only=False, **kwargs):
+    """Show a change at once. Call it inside or outside a transaction.
+
+    ``open_times_only``: a booking's change, which leaves the site's chrome and empty forms as they were.
+    """
+    keys = (GENERATION_KEY,) if open_times_only else (GENERATION_KEY, SITE_GENERATION_KEY)
+    _bump(keys)
     # Again after the commit: a page built between the first bump and the commit saw the old
     # data, and must not outlive it.
-    transaction.on_commit(_bump)
+    transaction.on_commit(partial(_bump, keys))
+
+
+def bump_open_times_generation(**kwargs):
+    """Show a booking's change to the open times at once (as bump_content_generation, for the open times only)."""
+    bump_content_generation(open_times_only=True)
 
 
 def forget_local_copies():
     """Drop this process's copies of the generation and of pages; the next request asks Redis."""
-    global _local_generation  # noqa: PLW0603
-    _local_generation = (None, 0.0)
+    _local_generations.clear()
     local_pages.clear()
     local_values.clear()
 
@@ -90,27 +102,34 @@ def page_cache_clear():
     _bump()
 
 
-def invalidate_on_change(*models):
-    """Show a change to any of these models at once on every cached page."""
+def invalidate_on_change(*models, open_times_only=False):
+    """Show a change to any of these models at once on every cached page.
+
+    ``open_times_only``: the models are bookings, which change the open times and nothing else cached.
+    """
+    bump = bump_open_times_generation if open_times_only else bump_content_generation
     for model in models:
-        post_save.connect(bump_content_generation, sender=model, dispatch_uid=f"content-{model._meta.label}-save")
-        post_delete.connect(bump_content_generation, sender=model, dispatch_uid=f"content-{model._meta.label}-delete")
+        post_save.connect(bump, sender=model, dispatch_uid=f"content-{model._meta.label}-save")
+        post_delete.connect(bump, sender=model, dispatch_uid=f"content-{model._meta.label}-delete")
 
 
-def versioned_key(name):
+def versioned_key(name, *, with_open_times=True):
+    """The cache key for name under the current generation: without_open_times, one a booking leaves alone."""
+    generation = content_generation(GENERATION_KEY if with_open_times else SITE_GENERATION_KEY)
     # The date is part of the key so that announcements start and end at midnight.
-    return f"{name}:{content_generation()}:{timezone.localdate().isoformat()}"
+    return f"{name}:{generation}:{timezone.localdate().isoformat()}"
 
 
-def get_or_build(name, build, timeout=None):
+def get_or_build(name, build, timeout=None, *, with_open_times=True):
     """Return the cached value for name, building it when missing; degrade to building it if the cache is down.
 
     The value is kept in this process too, under the same versioned key, so that a page built from
     it costs no round trip to Redis; callers must treat it as read-only, since requests share it.
+    ``with_open_times=False``: the value shows nothing of the open times, so a booking leaves it be.
     """
     timeout = timeout or settings.PAGE_CACHE_SECONDS
     try:
-        key = versioned_key(name)
+        key = versioned_key(name, with_open_times=with_open_times)
         kept = local_values.get(key)
         if kept is not None and clock() < kept[1]:
             return kept[0]

@@ -10,4 +10,4 @@ def site_chrome():
         site_settings = SiteSettings.get_solo()
         return {"settings": site_settings, "structured_data": practice_data(site_settings)}
 
-    return get_or_build("chrome", build)
+    return get_or_build("chrome", build, with_open_times=False)

@@ -9,7 +9,7 @@ from consultations.outbox.services import notifications_record
 from consultations.scheduling.selectors import slot_lookup
 from pages.services import policy_version_record
 from staff.audit import audit_record_update
-from thrive.cache import bump_content_generation
+from thrive.cache import bump_open_times_generation
 
 Status = Consultation.Status
 
@@ -173,7 +173,7 @@ def consultation_cancel(*, consultation, by_practice=False, expected_status=None
             raise NotChangeable("This call can no longer be cancelled here.")
         consultation.refresh_from_db()
         audit_record_update(instance=consultation, changes={"status": (previous_status, consultation.status)})
-        bump_content_generation()  # its time is open again on the public pages
+        bump_open_times_generation()  # its time is open again on the public pages
         event = Notification.Event.PRACTICE_CANCELLED if by_practice else Notification.Event.CANCELLED
         notifications_record(consultation=consultation, event=event)
     return consultation
@@ -204,7 +204,7 @@ def _move(*, consultation, clinician, starts_at, expected_starts_at, by_practice
             raise SlotUnavailable(just_taken=True) from None
         before = {"clinician": current.clinician, "starts_at": current.starts_at, "status": current.status}
         current.refresh_from_db()
-        bump_content_generation()  # one time opens and another closes on the public pages
+        bump_open_times_generation()  # one time opens and another closes on the public pages
         audit_record_update(
             instance=current,
             changes={

@@ -85,3 +85,11 @@ def test_reschedule_page(client, django_assert_num_queries):
     _warm(client, location + "reschedule/")
     with django_assert_num_queries(6):
         assert client.get(location + "reschedule/", {"slot": MONDAY_1015}).status_code == 200
+
+
+def test_booking_form_after_someone_books_reads_only_the_open_times_again(client, django_assert_num_queries):
+    _warm(client, BOOK, f"{DETAILS}?slot={MONDAY_10}")
+    _book(Client(REMOTE_ADDR="10.0.0.9"), MONDAY_1015)
+    # Hours, time off, bookings and calendars: the header, the menu and the empty form are kept.
+    with django_assert_num_queries(4):
+        assert client.get(DETAILS, {"slot": MONDAY_10}).status_code == 200

@@ -39,7 +39,10 @@ class BlankFormNode(template.Node):
     def render(self, context):
         if self.form.resolve(context).is_bound:  # what someone typed, or its errors: this request's alone
             return self.nodelist.render(context)
-        return mark_safe(get_or_build(f"blank-form:{self.name}", lambda: str(self.nodelist.render(context))))  # noqa: S308 - rendered by the template engine
+        html = get_or_build(
+            f"blank-form:{self.name}", lambda: str(self.nodelist.render(context)), with_open_times=False
+        )
+        return mark_safe(html)  # noqa: S308 - rendered by the template engine
 
 
 @register.tag
