@@ -247,21 +247,26 @@ def weekly_call_windows(*, clinician=None):
 VISITOR_SLOTS_SECONDS = 60
 
 
-def open_slots_for_visitors(*, clinician=None, now=None):
+def open_slots_for_visitors(*, clinician=None, now=None, on_date=None):
     """The open times the public pages list, computed once a minute at most rather than on every view.
 
     Every change that opens or closes a time refreshes it at once (the content generation); a
     booking itself always checks its time against the database, never against this list.
+    ``on_date``: one Pacific date's, kept apart (the booking form needs one day, not the horizon).
     """
     now = now or timezone.now()
 
     def build():
         settings = ConsultationSettings.get_solo()
-        return open_slots(clinician=clinician, now=now, settings=settings), settings.minimum_notice_hours
+        return (
+            open_slots(clinician=clinician, now=now, settings=settings, on_date=on_date),
+            settings.minimum_notice_hours,
+        )
 
-    slots, notice_hours = get_or_build(
-        f"open-slots:{clinician.pk if clinician else 'any'}", build, timeout=VISITOR_SLOTS_SECONDS
-    )
+    name = f"open-slots:{clinician.pk if clinician else 'any'}"
+    if on_date is not None:
+        name += f":{on_date.isoformat()}"
+    slots, notice_hours = get_or_build(name, build, timeout=VISITOR_SLOTS_SECONDS)
     earliest = now + datetime.timedelta(hours=notice_hours)
     return [slot for slot in slots if slot.starts_at >= earliest]
 
@@ -302,7 +307,8 @@ def visitor_slot_lookup(*, starts_at, clinician=None):
     """The slot at exactly this time in the public list (open_slots_for_visitors): for showing, never for booking."""
     if starts_at is None:
         return None
-    return next((slot for slot in open_slots_for_visitors(clinician=clinician) if slot.starts_at == starts_at), None)
+    day = open_slots_for_visitors(clinician=clinician, on_date=local(starts_at).date())
+    return next((slot for slot in day if slot.starts_at == starts_at), None)
 
 
 def nearest_open_slots(*, around, clinician=None, now=None, count=4, exclude=None):
