@@ -4,17 +4,12 @@ import pytest
 import time_machine
 from django.test import Client
 
+from tests.consultations.booking_pages import BOOK, CALLBACK, DETAILS, MONDAY_10, MONDAY_1015
 from tests.consultations.factories import ConsultationSettingsFactory, booking_form_data, pt
 from tests.pages.factories import PageFactory
 from thrive.cache import bump_content_generation
 
 pytestmark = pytest.mark.django_db
-
-BOOK = "/consultation/"
-DETAILS = "/consultation/details/"
-CALLBACK = "/consultation/callback/"
-MONDAY_10 = "20260302T1800Z"  # Monday, March 2, 2026, 10:00 AM Pacific
-MONDAY_1015 = "20260302T1815Z"
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ from django.test import Client
 from consultations.models import Consultation
 from consultations.outbox.emails import notification_message
 from consultations.tokens import consultation_from_token
+from tests.consultations.booking_pages import BOOK, CALLBACK, DETAILS, MONDAY_10, MONDAY_1015
 from tests.consultations.factories import (
     ClinicianFactory,
     ConsultationFactory,
@@ -23,12 +24,6 @@ from tests.pages.factories import AnnouncementFactory, PageFactory
 from thrive.cache import bump_content_generation
 
 pytestmark = pytest.mark.django_db
-
-BOOK = "/consultation/"
-DETAILS = "/consultation/details/"
-CALLBACK = "/consultation/callback/"
-MONDAY_10 = "20260302T1800Z"  # Monday, March 2, 2026, 10:00 AM Pacific
-MONDAY_1015 = "20260302T1815Z"
 
 
 @pytest.fixture(autouse=True)
