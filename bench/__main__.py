@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bench.weight import page_weights
+from drill.stack import PLAIN_HTTP_BEHIND_ONE_PROXY
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -56,13 +57,7 @@ ENV = {
     "SITE_URL": BASE_URL,
     "EMAIL_URL": f"smtp://{HOST}:{SMTP_PORT}",
     "EMAIL_TIMEOUT": "30",
-    # Production sits behind TLS and one proxy; on plain-HTTP loopback the cookies can't be Secure,
-    # and the proxy's X-Forwarded-For tells visitors apart for the booking limit.
-    "SESSION_COOKIE_SECURE": "0",
-    "CSRF_COOKIE_SECURE": "0",
-    "SECURE_SSL_REDIRECT": "0",
-    "SECURE_HSTS_SECONDS": "0",
-    "TRUSTED_PROXY_COUNT": "1",
+    **PLAIN_HTTP_BEHIND_ONE_PROXY,
     "LOG_LEVEL": "WARNING",
     "PYTHONUNBUFFERED": "1",
 }

@@ -29,6 +29,16 @@ from aiosmtpd.controller import Controller
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
 BIN = Path(sys.executable).parent
+# Production sits behind TLS and one proxy (Caddy). On loopback the drill (and make bench) are that
+# proxy: plain HTTP, so cookies can't be Secure, and each visitor's address in X-Forwarded-For.
+PLAIN_HTTP_BEHIND_ONE_PROXY = {
+    "SESSION_COOKIE_SECURE": "0",
+    "CSRF_COOKIE_SECURE": "0",
+    "SECURE_SSL_REDIRECT": "0",
+    "SECURE_HSTS_SECONDS": "0",
+    "TRUSTED_PROXY_COUNT": "1",
+}
+
 HOST = "127.0.0.1"
 
 
@@ -243,13 +253,7 @@ class Stack:
             "EMAIL_URL": f"smtp://{HOST}:{smtp_port}",
             "EMAIL_TIMEOUT": "5",
             "MEDIA_ROOT": str(self.workdir / "media"),
-            # Production sits behind TLS and one proxy (Caddy); here the drill is that proxy: plain HTTP on
-            # loopback, and each visitor's address in X-Forwarded-For.
-            "SESSION_COOKIE_SECURE": "0",
-            "CSRF_COOKIE_SECURE": "0",
-            "SECURE_SSL_REDIRECT": "0",
-            "SECURE_HSTS_SECONDS": "0",
-            "TRUSTED_PROXY_COUNT": "1",
+            **PLAIN_HTTP_BEHIND_ONE_PROXY,
             "LOG_LEVEL": "WARNING",
             "PORT": str(self.web_port),
             "WEB_BIND": HOST,
