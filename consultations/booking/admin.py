@@ -413,13 +413,10 @@ class ConsultationAdmin(DayViewAdminMixin, ContactDetailsAccessLogMixin, Clinici
     def _mark(self, request, queryset, status):
         changed = consultations_status_set(queryset=queryset, status=status)
         skipped = queryset.count() - changed if changed < len(queryset) else 0
-        self.message_user(request, f"Marked {changed} as “{Status(status).label}”.", messages.SUCCESS)
+        label = Status(status).label
+        messages.success(request, f"Marked {changed} as “{label}”.")
         if skipped:
-            self.message_user(
-                request,
-                f"Left {skipped} unchanged: they were in a state that can't become “{Status(status).label}”.",
-                messages.WARNING,
-            )
+            messages.warning(request, f"Left {skipped} unchanged: they were in a state that can't become “{label}”.")
 
     @admin.action(description="Mark selected as called", permissions=["change"])
     def mark_called(self, request, queryset):

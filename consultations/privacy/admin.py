@@ -117,13 +117,9 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
         verifying = queryset.filter(status=PrivacyRequest.Status.VERIFYING)
         skipped = queryset.exclude(status=PrivacyRequest.Status.VERIFYING).count()
         erased = sum(privacy_request_complete(privacy_request=r) for r in verifying)
-        self.message_user(request, f"Completed. {erased} consultation(s) erased.", messages.SUCCESS)
+        messages.success(request, f"Completed. {erased} consultation(s) erased.")
         if skipped:
-            self.message_user(
-                request,
-                f"{skipped} request(s) skipped: only requests being verified can be completed.",
-                messages.WARNING,
-            )
+            messages.warning(request, f"{skipped} request(s) skipped: only requests being verified can be completed.")
 
     @admin.action(
         description="Decline (explain why in the notes, and tell them they can appeal)", permissions=["change"]
