@@ -34,6 +34,12 @@ def site(db):
     return SiteSettingsFactory()
 
 
+def recorded(consultation, event):
+    """The outbox rows of ``event``, written in a transaction of their own as a service writes them."""
+    with transaction.atomic():
+        return notifications_record(consultation=consultation, event=event)
+
+
 def book_at(moment, **kwargs):
     """A call booked (created) at ``moment``."""
     with time_machine.travel(moment, tick=False):
@@ -123,8 +129,7 @@ def practice_moves(consultation, *, to, at):
     with time_machine.travel(at, tick=False):
         Consultation.objects.filter(pk=consultation.pk).update(starts_at=to)
         consultation.refresh_from_db()
-        with transaction.atomic():
-            notifications_record(consultation=consultation, event=Notification.Event.PRACTICE_MOVED)
+        recorded(consultation, Notification.Event.PRACTICE_MOVED)
 
 
 def test_a_call_moved_inside_the_window_gets_no_extra_reminder_but_a_call_moved_later_gets_its_own(run_reminders_at):
@@ -229,8 +234,7 @@ def test_a_message_left_mid_send_past_its_lease_is_sent_again_with_its_message_i
     consultation = ConsultationFactory(email="")
     now = pt(2026, 3, 2, 9, 0)
     with time_machine.travel(now, tick=False):
-        with transaction.atomic():
-            [row, _] = notifications_record(consultation=consultation, event=Notification.Event.BOOKED)
+        [row, _] = recorded(consultation, Notification.Event.BOOKED)
         lease = datetime.timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS)
         # Its worker claimed it a lease and a second ago, then died before recording the outcome.
         Notification.objects.filter(pk=row.pk).update(
@@ -257,8 +261,7 @@ def broker_down(*args, **kwargs):
 
 def test_the_front_desk_sees_a_message_left_mid_send_as_maybe_delivered_while_it_waits(monkeypatch):
     consultation = ConsultationFactory(email="")
-    with transaction.atomic():
-        [row, _] = notifications_record(consultation=consultation, event=Notification.Event.BOOKED)
+    [row, _] = recorded(consultation, Notification.Event.BOOKED)
     Notification.objects.filter(pk=row.pk).update(
         status=Notification.Status.SENDING, next_attempt_at=timezone.now() - datetime.timedelta(seconds=1)
     )
@@ -274,8 +277,7 @@ def test_the_front_desk_sees_a_message_left_mid_send_as_maybe_delivered_while_it
 
 def test_a_message_being_sent_is_not_sent_by_a_second_copy_of_its_task():
     consultation = ConsultationFactory(email="")
-    with transaction.atomic():
-        [row, _] = notifications_record(consultation=consultation, event=Notification.Event.BOOKED)
+    [row, _] = recorded(consultation, Notification.Event.BOOKED)
     Notification.objects.filter(pk=row.pk).update(
         status=Notification.Status.SENDING, next_attempt_at=timezone.now() + datetime.timedelta(minutes=1)
     )
@@ -287,8 +289,7 @@ def test_a_message_being_sent_is_not_sent_by_a_second_copy_of_its_task():
 def test_each_message_carries_the_message_id_fixed_when_its_row_was_written(settings, run):
     settings.SITE_URL = "https://thriveforthepeople.example"
     consultation = ConsultationFactory(email="river@example.com")
-    with transaction.atomic():
-        rows = notifications_record(consultation=consultation, event=Notification.Event.BOOKED)
+    rows = recorded(consultation, Notification.Event.BOOKED)
     ids = [row.message_id for row in rows]
 
     for row in rows:
@@ -305,8 +306,7 @@ def test_a_message_waiting_for_its_retry_is_left_to_it(settings, run):
     consultation = ConsultationFactory(email="")
     now = pt(2026, 3, 2, 9, 0)
     with time_machine.travel(now, tick=False):
-        with transaction.atomic():
-            [row, other] = notifications_record(consultation=consultation, event=Notification.Event.BOOKED)
+        [row, other] = recorded(consultation, Notification.Event.BOOKED)
         # Written an hour ago, but its next try (the longest wait) is due in 10 minutes: not stale.
         Notification.objects.filter(pk=row.pk).update(next_attempt_at=now + datetime.timedelta(minutes=10))
         Notification.objects.filter(pk=other.pk).update(next_attempt_at=now - datetime.timedelta(hours=1))
