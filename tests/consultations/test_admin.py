@@ -1,7 +1,6 @@
 import csv
 import datetime
 import io
-from zoneinfo import ZoneInfo
 
 import pytest
 from auditlog.models import LogEntry
@@ -9,6 +8,7 @@ from django.urls import reverse
 
 from consultations.models import Consultation, ConsultationSettings, TimeOff
 from consultations.privacy.services import consultation_personal_data
+from consultations.timefmt import PRACTICE_TZ
 from tests.clinicians.factories import StaffUserFactory, clinician_user, front_desk_user
 from tests.consultations.factories import (
     ClinicianFactory,
@@ -19,16 +19,11 @@ from tests.consultations.factories import (
 )
 from thrive.spreadsheets import csv_safe
 
-pytestmark = pytest.mark.django_db
+# The queue's and the day view's tests look from 7 AM Pacific on Monday, March 2, 2026.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("monday_morning")]
 
-PT = ZoneInfo("America/Los_Angeles")
 Status = Consultation.Status
 CHANGELIST = "admin:consultations_consultation_changelist"
-
-
-@pytest.fixture(autouse=True)
-def _monday_morning(monday_morning):
-    """Both the queue's and the day view's tests look from 7 AM Pacific on Monday, March 2, 2026."""
 
 
 def change_url(consultation):
@@ -36,7 +31,7 @@ def change_url(consultation):
 
 
 def change_data(consultation, **overrides):
-    local = consultation.starts_at.astimezone(PT) if consultation.starts_at else None
+    local = consultation.starts_at.astimezone(PRACTICE_TZ) if consultation.starts_at else None
     data = {
         "status": consultation.status,
         "clinician": consultation.clinician_id or "",

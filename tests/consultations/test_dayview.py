@@ -17,15 +17,11 @@ from tests.consultations.factories import (
 from tests.html_checker import html_errors
 from thrive.phones import phone_written
 
-pytestmark = pytest.mark.django_db
+# The queue's and the day view's tests look from 7 AM Pacific on Monday, March 2, 2026.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("monday_morning")]
 
 Status = Consultation.Status
 DAY = "admin:consultations_consultation_day"
-
-
-@pytest.fixture(autouse=True)
-def _monday_morning(monday_morning):
-    """Both the queue's and the day view's tests look from 7 AM Pacific on Monday, March 2, 2026."""
 
 
 def status_url(call):

@@ -2,7 +2,6 @@
 
 import datetime
 import smtplib
-from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -13,12 +12,12 @@ from consultations.booking.services import consultation_cancel
 from consultations.models import Consultation, Notification
 from consultations.outbox.sending import notification_send
 from consultations.outbox.services import notifications_record
-from tests.consultations.factories import ClinicianFactory, ConsultationFactory
+from consultations.timefmt import PRACTICE_TZ
+from tests.consultations.factories import ClinicianFactory, ConsultationFactory, pt
 from tests.thrive.factories import SiteSettingsFactory
 
 pytestmark = pytest.mark.django_db
 
-PACIFIC = ZoneInfo("America/Los_Angeles")
 NOTE = "I have been struggling with panic attacks since my divorce"
 
 
@@ -52,7 +51,7 @@ def whole_text(message):
 
 def booking(**kwargs):
     kwargs.setdefault("clinician", ClinicianFactory(full_name="Mari Tanaka", alert_email="mari@thrive.example"))
-    kwargs.setdefault("starts_at", datetime.datetime(2026, 3, 10, 15, 15, tzinfo=PACIFIC))
+    kwargs.setdefault("starts_at", pt(2026, 3, 10, 15, 15))
     kwargs.setdefault("email", "river@example.com")
     return ConsultationFactory(**kwargs)
 
@@ -146,7 +145,7 @@ def test_client_confirmation_carries_the_private_manage_link(record):
     ],
 )
 def test_calendar_invitation_is_in_pacific_time_across_daylight_saving(record, local_start, utc_offset_hours):
-    consultation = booking(starts_at=local_start.replace(tzinfo=PACIFIC))
+    consultation = booking(starts_at=local_start.replace(tzinfo=PRACTICE_TZ))
 
     record(consultation, Notification.Event.BOOKED)
 
@@ -193,7 +192,7 @@ def test_front_desk_alerts_go_to_the_practice_address_when_no_front_desk_address
 
 
 def test_a_client_cancellation_tells_the_clinician_and_confirms_to_the_client(django_capture_on_commit_callbacks):
-    consultation = booking(starts_at=datetime.datetime(2030, 3, 10, 15, 15, tzinfo=PACIFIC))
+    consultation = booking(starts_at=pt(2030, 3, 10, 15, 15))
 
     with django_capture_on_commit_callbacks(execute=True):
         consultation_cancel(consultation=consultation)
@@ -221,7 +220,7 @@ def test_the_front_desk_hears_when_a_client_cancels_or_moves_unless_turned_off(r
     site.alert_front_desk_of_client_changes = False
     site.save()
     mail.outbox.clear()
-    Consultation.objects.filter(pk=consultation.pk).update(updated_at=datetime.datetime(2026, 3, 2, tzinfo=PACIFIC))
+    Consultation.objects.filter(pk=consultation.pk).update(updated_at=pt(2026, 3, 2))
     consultation.refresh_from_db()
     record(consultation, event)
     assert mail.outbox and not sent_to("frontdesk@thrive.example")
@@ -234,8 +233,8 @@ def test_each_of_two_reschedules_sends_its_own_messages_with_the_time_it_moved_f
 
     for hour in (11, 14):
         Consultation.objects.filter(pk=consultation.pk).update(
-            starts_at=datetime.datetime(2026, 3, 12, hour, tzinfo=PACIFIC),
-            updated_at=datetime.datetime(2026, 3, 1, hour, tzinfo=PACIFIC),
+            starts_at=pt(2026, 3, 12, hour),
+            updated_at=pt(2026, 3, 1, hour),
         )
         consultation.refresh_from_db()
         record(consultation, Notification.Event.RESCHEDULED)
@@ -269,7 +268,7 @@ def test_when_the_practice_moves_a_call_to_another_clinician_both_clinicians_hea
     mail.outbox.clear()
 
     consultation.clinician = ClinicianFactory(full_name="Sam Ortiz", alert_email="sam@thrive.example")
-    consultation.starts_at = datetime.datetime(2026, 3, 11, 9, 30, tzinfo=PACIFIC)
+    consultation.starts_at = pt(2026, 3, 11, 9, 30)
     consultation.save()
     record(consultation, Notification.Event.PRACTICE_MOVED)
 
@@ -306,7 +305,7 @@ def test_a_callback_request_given_a_time_is_a_new_call_for_the_clinician_and_a_b
     record(consultation, Notification.Event.CALLBACK_REQUESTED)
     mail.outbox.clear()
 
-    consultation.starts_at = datetime.datetime(2026, 3, 11, 9, 30, tzinfo=PACIFIC)
+    consultation.starts_at = pt(2026, 3, 11, 9, 30)
     consultation.save()
     record(consultation, Notification.Event.PRACTICE_MOVED)
 
@@ -342,7 +341,7 @@ def test_a_confirmation_overtaken_by_a_later_change_is_not_sent(record):
         notifications_record(
             consultation=consultation, event=Notification.Event.BOOKED
         )  # no commit callbacks: still waiting
-    consultation.starts_at = datetime.datetime(2026, 3, 11, 9, 30, tzinfo=PACIFIC)
+    consultation.starts_at = pt(2026, 3, 11, 9, 30)
     consultation.save()
     waiting = Notification.objects.get(event=Notification.Event.BOOKED, recipient_role=Notification.Role.CLIENT)
 
@@ -366,7 +365,7 @@ def refusing_mail_server(settings):
 
 
 def test_delivery_errors_are_retried_with_growing_waits_then_marked_failed(refusing_mail_server, time_machine):
-    time_machine.move_to(datetime.datetime(2026, 3, 1, 9, 0, tzinfo=PACIFIC), tick=False)
+    time_machine.move_to(pt(2026, 3, 1, 9, 0), tick=False)
     consultation = booking()
     with transaction.atomic():
         [row, *_] = notifications_record(consultation=consultation, event=Notification.Event.BOOKED)
@@ -426,9 +425,7 @@ def test_an_erased_client_is_not_written_to(record):
     consultation = booking()
     with transaction.atomic():
         notifications_record(consultation=consultation, event=Notification.Event.BOOKED)
-    Consultation.objects.filter(pk=consultation.pk).update(
-        email="", erased_at=datetime.datetime(2026, 3, 1, tzinfo=PACIFIC)
-    )
+    Consultation.objects.filter(pk=consultation.pk).update(email="", erased_at=pt(2026, 3, 1))
     waiting = Notification.objects.get(recipient_role=Notification.Role.CLIENT)
 
     assert notification_send(notification_id=waiting.pk).status == Notification.Status.SKIPPED

@@ -2,7 +2,6 @@
 
 import datetime
 import threading
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -11,7 +10,7 @@ from django.test import Client
 
 from consultations.booking.forms import new_form_token
 from consultations.models import Consultation
-from tests.consultations.factories import ClinicianFactory, ConsultationHoursFactory, booking_form_data
+from tests.consultations.factories import ClinicianFactory, ConsultationHoursFactory, booking_form_data, pt
 from tests.pages.factories import PageFactory
 from tests.thrive.factories import SiteSettingsFactory
 
@@ -19,7 +18,6 @@ from tests.thrive.factories import SiteSettingsFactory
 # so they don't depend on data from migrations that an earlier transactional test may have flushed.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
-PT = ZoneInfo("America/Los_Angeles")
 RACERS = 8
 
 
@@ -75,7 +73,7 @@ def practice():
 def test_parallel_submissions_for_one_clinician_and_time_book_exactly_once(practice):
     mari = ClinicianFactory(slug="maricor-coquia")
     ConsultationHoursFactory(clinician=mari, weekday=0, starts_at=datetime.time(10), ends_at=datetime.time(11))
-    with time_machine.travel(datetime.datetime(2026, 3, 1, 8, 0, tzinfo=PT), tick=False):
+    with time_machine.travel(pt(2026, 3, 1, 8, 0), tick=False):
         results = race(lambda n: submission(n, "20260302T1800Z", "maricor-coquia"))
 
     assert [r for r in results if r[0] not in (200, 302)] == []
@@ -92,7 +90,7 @@ def test_parallel_first_available_submissions_fill_each_free_clinician_once(prac
     clinicians = [ClinicianFactory() for _ in range(3)]
     for clinician in clinicians:
         ConsultationHoursFactory(clinician=clinician, weekday=0, starts_at=datetime.time(10), ends_at=datetime.time(11))
-    with time_machine.travel(datetime.datetime(2026, 3, 1, 8, 0, tzinfo=PT), tick=False):
+    with time_machine.travel(pt(2026, 3, 1, 8, 0), tick=False):
         results = race(lambda n: submission(n, "20260302T1800Z"))
 
     assert [r for r in results if r[0] not in (200, 302)] == []

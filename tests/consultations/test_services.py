@@ -1,5 +1,4 @@
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -17,12 +16,12 @@ from consultations.booking.services import (
     consultations_status_set,
 )
 from consultations.models import Consultation, Notification
+from consultations.timefmt import PRACTICE_TZ
 from tests.consultations.factories import ClinicianFactory, ConsultationFactory, ConsultationHoursFactory, pt
 from tests.pages.factories import PageFactory
 
 pytestmark = pytest.mark.django_db
 
-PT = ZoneInfo("America/Los_Angeles")
 Status = Consultation.Status
 
 
@@ -72,7 +71,7 @@ def test_booking_saves_the_call_with_consent_and_reports_it(recorded):
     assert booked.status == Status.CONFIRMED
     assert booked.starts_at == pt(2026, 3, 2, 10, 15)
     assert booked.consented_at == pt(2026, 3, 1, 8, 0)
-    assert booked.consent_policy_version == datetime.datetime.now(tz=PT).date().isoformat()
+    assert booked.consent_policy_version == datetime.datetime.now(tz=PRACTICE_TZ).date().isoformat()
     assert str(booked.phone) == "+12065550123"
     assert recorded == [(booked.reference, Notification.Event.BOOKED)]
 

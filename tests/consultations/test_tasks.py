@@ -2,7 +2,6 @@
 
 import datetime
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -25,8 +24,7 @@ from thrive.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db
 
-PACIFIC = ZoneInfo("America/Los_Angeles")
-CALL = datetime.datetime(2026, 3, 12, 15, 0, tzinfo=PACIFIC)  # a Thursday afternoon
+CALL = pt(2026, 3, 12, 15, 0)  # a Thursday afternoon
 
 
 @pytest.fixture(autouse=True)
