@@ -1,6 +1,15 @@
 from django import forms
 
 
+def _verify(device, code, *, too_many, no_match):
+    """Check a code against a staff member's device, within the device's limit on wrong tries."""
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        raise forms.ValidationError(too_many)
+    if not device.verify_token(code):
+        raise forms.ValidationError(no_match)
+
+
 class CodeForm(forms.Form):
     code = forms.CharField(
         label="Six-digit code",
@@ -25,11 +34,12 @@ class CodeForm(forms.Form):
         code = self.cleaned_data["code"].strip()
         if not code.isdigit():
             raise forms.ValidationError("The code has only digits.")
-        allowed, _ = self.device.verify_is_allowed()
-        if not allowed:
-            raise forms.ValidationError("Too many wrong codes in a row. Wait a minute, then try the newest code.")
-        if not self.device.verify_token(code):
-            raise forms.ValidationError("That code didn't match. Codes change every 30 seconds: try the newest one.")
+        _verify(
+            self.device,
+            code,
+            too_many="Too many wrong codes in a row. Wait a minute, then try the newest code.",
+            no_match="That code didn't match. Codes change every 30 seconds: try the newest one.",
+        )
         return code
 
 
@@ -64,10 +74,11 @@ class SignInCodeForm(CodeForm):
             return code
         if self.backup_device is None:
             raise forms.ValidationError("That isn't a backup code you have. Try the code from your authenticator app.")
-        allowed, _ = self.backup_device.verify_is_allowed()
-        if not allowed:
-            raise forms.ValidationError("Too many wrong codes in a row. Wait a minute, then try again.")
-        if not self.backup_device.verify_token(code):
-            raise forms.ValidationError("That backup code didn't match, or it has been used already.")
+        _verify(
+            self.backup_device,
+            code,
+            too_many="Too many wrong codes in a row. Wait a minute, then try again.",
+            no_match="That backup code didn't match, or it has been used already.",
+        )
         self.used_device = self.backup_device
         return code
