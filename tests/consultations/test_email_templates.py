@@ -29,8 +29,8 @@ pytestmark = pytest.mark.django_db
 
 EMAIL_TEMPLATES = Path(settings.BASE_DIR) / "templates" / "consultations" / "email"
 TEMPLATE_NAME = re.compile(r'"(consultations/email/[\w.-]+)(#[\w-]+)?"')
-# Any tag that names another template: each must name it in full, between quotes.
-NAMING_TAG = re.compile(r"{%\s*(?:extends|include)\s+([^%]*?)\s*%}")
+# Any tag that names another template: each must name it in full, between quotes (an include may then pass values).
+NAMING_TAG = re.compile(r"{%\s*(?:extends|include)\s+([^%]*?)(?:\s+with\s[^%]*?)?\s*%}")
 HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 HTML_ENTITY = re.compile(r"&(?:[a-z]+|#\d+|#x[0-9a-fA-F]+);")
 
