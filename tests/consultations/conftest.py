@@ -7,6 +7,13 @@ from tests.pages.factories import PageFactory
 
 
 @pytest.fixture
+def sunday_march_1():
+    """8 AM Pacific on Sunday, March 1, 2026: the eve of a Monday of calls, a week before the clocks change."""
+    with time_machine.travel(pt(2026, 3, 1, 8, 0), tick=False):
+        yield
+
+
+@pytest.fixture
 def monday_morning(site_settings):
     """7 AM Pacific on Monday, March 2, 2026, with the privacy page the admin's forms link to."""
     PageFactory(slug="privacy", title="Privacy")

@@ -19,7 +19,6 @@ from tests.consultations.factories import (
 )
 from thrive.spreadsheets import csv_safe
 
-# The queue's and the day view's tests look from 7 AM Pacific on Monday, March 2, 2026.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("monday_morning")]
 
 Status = Consultation.Status

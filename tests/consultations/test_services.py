@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-import time_machine
 from django.db import IntegrityError, transaction
 
 from consultations.booking import services
@@ -11,15 +10,9 @@ from consultations.timefmt import PRACTICE_TZ
 from tests.consultations.factories import ClinicianFactory, ConsultationFactory, ConsultationHoursFactory, pt
 from tests.pages.factories import PageFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sunday_march_1")]
 
 Status = Consultation.Status
-
-
-@pytest.fixture(autouse=True)
-def _sunday_march_1():
-    with time_machine.travel(pt(2026, 3, 1, 8, 0), tick=False):
-        yield
 
 
 @pytest.fixture

@@ -31,12 +31,6 @@ def clinician():
     return ClinicianFactory()
 
 
-@pytest.fixture
-def sunday_march_1():
-    with time_machine.travel(pt(2026, 3, 1, 8, 0), tick=False):
-        yield
-
-
 def test_monday_hours_give_15_minute_slots_in_pacific_time(clinician, sunday_march_1):
     ConsultationHoursFactory(clinician=clinician, weekday=0, starts_at=datetime.time(10), ends_at=datetime.time(11))
     slots = selectors.open_slots()

@@ -23,18 +23,12 @@ from tests.consultations.factories import (
 from tests.pages.factories import AnnouncementFactory, PageFactory
 from thrive.cache import bump_content_generation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sunday_march_1")]
 
 
 @pytest.fixture(autouse=True)
 def _practice(site_settings):
     PageFactory(slug="privacy", title="Consumer health data privacy policy")
-
-
-@pytest.fixture(autouse=True)
-def _sunday_march_1():
-    with time_machine.travel(pt(2026, 3, 1, 8, 0), tick=False):
-        yield
 
 
 @pytest.fixture
