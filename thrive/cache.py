@@ -72,21 +72,22 @@ def _bump(keys=(GENERATION_KEY, SITE_GENERATION_KEY)):
         log.warning("cache unavailable; cached pages may show the old version until they expire")
 
 
-def bump_content_generation(*, open_times_only=False, **kwargs):
-    """Show a change at once. Call it inside or outside a transaction.
-
-    ``open_times_only``: a booking's change, which leaves the site's chrome and empty forms as they were.
-    """
-    keys = (GENERATION_KEY,) if open_times_only else (GENERATION_KEY, SITE_GENERATION_KEY)
+def _bump_now_and_after_commit(keys):
     _bump(keys)
     # Again after the commit: a page built between the first bump and the commit saw the old
     # data, and must not outlive it.
     transaction.on_commit(partial(_bump, keys))
 
 
+def bump_content_generation(**kwargs):
+    """Show a change at once, everywhere. Call it inside or outside a transaction."""
+    _bump_now_and_after_commit((GENERATION_KEY, SITE_GENERATION_KEY))
+
+
 def bump_open_times_generation(**kwargs):
-    """Show a booking's change to the open times at once (as bump_content_generation, for the open times only)."""
-    bump_content_generation(open_times_only=True)
+    """Show a change to the open times at once (a booking, a clinician's busy times), keeping the site's chrome
+    and empty forms cached."""
+    _bump_now_and_after_commit((GENERATION_KEY,))
 
 
 def forget_local_copies():

@@ -12,7 +12,7 @@ from consultations.models import BusyTime, CalendarFeed, ConsultationSettings, E
 from consultations.models.calendars import new_feed_token
 from consultations.outbox.services import calendar_outage_record
 from consultations.timefmt import PRACTICE_TZ, local
-from thrive.cache import bump_content_generation
+from thrive.cache import bump_open_times_generation
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ def external_calendar_sync(*, calendar, now=None):
             ]
         )
         if old != set(intervals) or was_blocking:
-            bump_content_generation()
+            bump_open_times_generation()
     log.info("calendar read", extra={"calendar_id": calendar.pk, "busy_times": len(intervals)})
     return ""
 
@@ -98,7 +98,7 @@ def _sync_failed(*, calendar, error, now):
             fields.append("outage_reported_at")
             calendar_outage_record(calendar=locked)
             # The clinician's times are hidden from now on: cached open times must not outlive that.
-            bump_content_generation()
+            bump_open_times_generation()
         locked.save(update_fields=fields)
     return error
 

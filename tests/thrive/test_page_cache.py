@@ -202,7 +202,7 @@ def test_a_section_saved_in_another_process_shows_here_within_the_local_second(c
 
 def test_a_booking_keeps_what_shows_nothing_of_the_open_times():
     with_times, without = thrive_cache.versioned_key("x"), thrive_cache.versioned_key("x", with_open_times=False)
-    thrive_cache.bump_content_generation(open_times_only=True)
+    thrive_cache.bump_open_times_generation()
     assert thrive_cache.versioned_key("x") != with_times
     assert thrive_cache.versioned_key("x", with_open_times=False) == without
     thrive_cache.bump_content_generation()
