@@ -5,11 +5,12 @@ from django.utils import timezone
 
 from consultations.booking.selectors import clinicians_by_fewest_upcoming, upcoming_consultation_for
 from consultations.models import Consultation, Notification
-from consultations.outbox.services import notifications_record
+from consultations.outbox.services import notifications_enqueue_waiting, notifications_record
 from consultations.scheduling.selectors import slot_lookup
 from pages.services import policy_version_record
 from staff.audit import audit_record_update
 from thrive.cache import bump_open_times_generation
+from thrive.outage import DATABASE_ERRORS, drop_connection, fresh_connection_possible
 
 Status = Consultation.Status
 
@@ -117,21 +118,37 @@ def consultation_book(*, consultation, starts_at, clinician=None, form_token=Non
         consultation.pk = None
         consultation._state.adding = True
         try:
-            _save_new(consultation, earlier=earlier, event=Notification.Event.BOOKED)
+            return _save_new(consultation, earlier=earlier, event=Notification.Event.BOOKED)
         except IntegrityError:
             if replayed := _replay(form_token):
                 return replayed
             continue  # Someone else took this clinician at this time a moment ago.
-        return consultation
     raise SlotUnavailable(just_taken=True)
 
 
 def _save_new(consultation, *, earlier, event):
-    """Insert a new booking, flag it beside the same person's earlier call, and record its messages: one transaction."""
-    with transaction.atomic():
-        consultation.save(force_insert=True)
-        _flag_duplicate(consultation, earlier)
-        notifications_record(consultation=consultation, event=event)
+    """Insert a new booking, flag it beside the same person's earlier call, and record its messages: one transaction.
+
+    Returns the saved booking. A connection lost while committing leaves it unknown whether the
+    commit went through; the booking is then looked for by its form token on a fresh connection,
+    so one that was saved is answered as saved (and its messages enqueued: the commit's own
+    enqueueing was dropped with the connection), and only one that wasn't gets the 503 page.
+    """
+    try:
+        with transaction.atomic():
+            consultation.save(force_insert=True)
+            _flag_duplicate(consultation, earlier)
+            notifications_record(consultation=consultation, event=event)
+    except DATABASE_ERRORS:
+        if not (consultation.form_token and fresh_connection_possible()):
+            raise
+        drop_connection()
+        saved = _replay(consultation.form_token)
+        if saved is None:
+            raise
+        notifications_enqueue_waiting(consultation=saved)
+        return saved
+    return consultation
 
 
 def callback_request_create(*, consultation, clinician=None, form_token=None, own_booking_ids=(), now=None):
@@ -151,12 +168,11 @@ def callback_request_create(*, consultation, clinician=None, form_token=None, ow
     consultation.form_token = form_token or None
     _record_consent(consultation, now)
     try:
-        _save_new(consultation, earlier=earlier, event=Notification.Event.CALLBACK_REQUESTED)
+        return _save_new(consultation, earlier=earlier, event=Notification.Event.CALLBACK_REQUESTED)
     except IntegrityError:
         if replayed := _replay(form_token):
             return replayed
         raise
-    return consultation
 
 
 def consultation_cancel(*, consultation, by_practice=False, expected_status=None, now=None):

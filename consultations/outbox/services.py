@@ -218,6 +218,12 @@ def notifications_enqueue(notification_ids):
             log.exception("Could not enqueue notification %s; the sweeper will pick it up.", notification_id)
 
 
+def notifications_enqueue_waiting(*, consultation):
+    """Enqueue the messages of a consultation still waiting to send; a row is sent once however often it is enqueued."""
+    waiting = consultation.notifications.filter(status=Notification.Status.PENDING).order_by("pk")
+    notifications_enqueue(list(waiting.values_list("pk", flat=True)))
+
+
 # What the front desk reads on a row the sweeper found left mid-send and sends again.
 LEFT_MID_SEND = (
     "The sender stopped or lost the database while sending this message, so it may have been delivered. "

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 import psycopg
 import pytest
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models.signals import post_save
 from django.test import Client
 from django.utils import timezone
@@ -109,6 +109,35 @@ def cut_right_after_a_booking_commits():
 
 
 @contextmanager
+def cut_as_the_booking_commits(*, went_through):
+    """Cut the connection at the booking's COMMIT: after the server applied it (the reply is lost), or before."""
+    cuts = []
+    booked = []
+    real_commit = connection._commit
+
+    def on_booking(sender, instance, created, **kwargs):
+        booked.append(created)
+
+    def commit():
+        if not booked or cuts:
+            return real_commit()
+        if went_through:
+            real_commit()
+        cuts.append(cut_this_connection())
+        if went_through:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_commit()  # the server has gone: this raises
+
+    post_save.connect(on_booking, sender=Consultation, weak=False)
+    connection._commit = commit
+    try:
+        yield cuts
+    finally:
+        del connection._commit
+        post_save.disconnect(on_booking, sender=Consultation)
+
+
+@contextmanager
 def cut_before_the_next_query():
     cuts = []
 
@@ -139,6 +168,33 @@ def test_a_booking_whose_connection_is_cut_right_after_it_commits_is_answered_wi
     assert cuts == [True]
     consultation = Consultation.objects.get()
     assert_confirmation(response, consultation)
+
+
+def test_a_booking_committed_as_its_connection_is_cut_is_answered_with_its_confirmation_and_its_messages(
+    visitor, practice, mailoutbox
+):
+    data = booking_form(visitor, practice)
+
+    with cut_as_the_booking_commits(went_through=True) as cuts:
+        response = visitor.post("/consultation/details/", data, follow=True)
+
+    assert cuts == [True]
+    consultation = Consultation.objects.get()
+    assert_confirmation(response, consultation)
+    # The commit's own enqueueing was lost with the connection; the messages went out all the same.
+    assert consultation.notifications.filter(status="pending").count() == 0
+    assert {message.to[0] for message in mailoutbox} >= {"river@example.com"}
+
+
+def test_a_booking_whose_connection_is_cut_before_it_commits_gets_the_503_page(visitor, practice):
+    data = booking_form(visitor, practice)
+
+    with cut_as_the_booking_commits(went_through=False) as cuts:
+        response = visitor.post("/consultation/details/", data)
+
+    assert cuts == [True]
+    assert_database_down_page(response, says="Nothing was booked.")
+    assert not Consultation.objects.exists()
 
 
 def test_the_confirmation_page_loads_when_its_connection_is_cut_as_it_loads(visitor, practice):
