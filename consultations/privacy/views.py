@@ -95,6 +95,26 @@ def _behind_access_code(after):
     return decorate
 
 
+def _try_again_later(request):
+    """The answer to a visitor past their limit of one kind of request."""
+    return render(request, "consultations/privacy/request_limited.html", status=429)
+
+
+def _posts_limited(*, scope, per_hour):
+    """For a form a visitor may send only so often from one address: a POST past the limit is not read."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method == "POST" and visitor_attempt_over_limit(request, scope=scope, per_address=per_hour):
+                return _try_again_later(request)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
 @never_cache
 @require_safe
 @private_link_view
@@ -130,7 +150,7 @@ def consultation_access_code(request, token):
             )
         return redirect(reverse(f"consultations:{after}", kwargs={"token": token}))
     if visitor_attempt_over_limit(request, scope="access_code", per_address=CODE_TRIES_PER_HOUR):
-        return render(request, "consultations/privacy/request_limited.html", status=429)
+        return _try_again_later(request)
     if form.is_valid():
         if access_code_check(consultation=consultation, code=form.cleaned_data["code"]):
             _grant_data_access(request, consultation)
@@ -188,41 +208,37 @@ def consultation_data_erased(request):
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@_posts_limited(scope="private_link", per_hour=LINK_REQUESTS_PER_HOUR)
 def private_link_request(request):
     """Ask for a fresh link to your booking by email. The answer is the same whether or not we know the address."""
     form = PrivateLinkRequestForm(request.POST or None)
-    if request.method == "POST":
-        if visitor_attempt_over_limit(request, scope="private_link", per_address=LINK_REQUESTS_PER_HOUR):
-            return render(request, "consultations/privacy/request_limited.html", status=429)
-        if form.is_valid():
-            if not form.is_bot:
-                private_link_send(email=form.cleaned_data["email"])
-            return _private(render(request, "consultations/privacy/new_link_sent.html"))
+    if form.is_valid():
+        if not form.is_bot:
+            private_link_send(email=form.cleaned_data["email"])
+        return _private(render(request, "consultations/privacy/new_link_sent.html"))
     return _private(render(request, "consultations/privacy/new_link.html", {"form": form}))
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @when_database_down(nothing_done="Your request was not sent.", form_class=PrivacyRequestForm)
+@_posts_limited(scope="privacy", per_hour=REQUESTS_PER_HOUR)
 def privacy_request(request):
     """Ask to see or delete your data, or withdraw consent, without a booking link."""
     form = PrivacyRequestForm(request.POST or None)
-    if request.method == "POST":
-        if visitor_attempt_over_limit(request, scope="privacy", per_address=REQUESTS_PER_HOUR):
-            return render(request, "consultations/privacy/request_limited.html", status=429)
-        if form.is_valid():
-            if form.is_bot:
-                # Look the same to a bot as a real request, but keep nothing.
-                return render(request, "consultations/privacy/request_sent.html", {"privacy_request": None})
-            created = privacy_request_create(
-                kind=form.cleaned_data["kind"],
-                full_name=form.cleaned_data["full_name"],
-                email=form.cleaned_data["email"],
-                phone=form.cleaned_data["phone"] or "",
-                details=form.cleaned_data["details"],
-            )
-            token = signing.dumps(created.reference, salt=REQUEST_SENT_SALT)
-            return redirect("privacy_request_sent", token=token)
+    if form.is_valid():
+        if form.is_bot:
+            # Look the same to a bot as a real request, but keep nothing.
+            return render(request, "consultations/privacy/request_sent.html", {"privacy_request": None})
+        created = privacy_request_create(
+            kind=form.cleaned_data["kind"],
+            full_name=form.cleaned_data["full_name"],
+            email=form.cleaned_data["email"],
+            phone=form.cleaned_data["phone"] or "",
+            details=form.cleaned_data["details"],
+        )
+        token = signing.dumps(created.reference, salt=REQUEST_SENT_SALT)
+        return redirect("privacy_request_sent", token=token)
     return render(request, "consultations/privacy/request_form.html", {"form": form})
 
 
