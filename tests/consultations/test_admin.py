@@ -10,6 +10,7 @@ from consultations.models import Consultation, ConsultationSettings, TimeOff
 from consultations.privacy.services import consultation_personal_data
 from consultations.timefmt import PRACTICE_TZ
 from tests.clinicians.factories import StaffUserFactory, clinician_user, front_desk_user
+from tests.consultations.admin_pages import admin_url
 from tests.consultations.factories import (
     ClinicianFactory,
     ConsultationFactory,
@@ -22,11 +23,6 @@ from thrive.spreadsheets import csv_safe
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("monday_morning")]
 
 Status = Consultation.Status
-CHANGELIST = "admin:consultations_consultation_changelist"
-
-
-def change_url(consultation):
-    return reverse("admin:consultations_consultation_change", args=[consultation.pk])
 
 
 def change_data(consultation, **overrides):
@@ -59,7 +55,7 @@ def change_data(consultation, **overrides):
 
 def test_queue_lists_calls_with_status_time_clinician_and_reference(desk, mari):
     call = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0), first_name="Ada", last_name="Lovelace")
-    html = desk.get(reverse(CHANGELIST)).content.decode()
+    html = desk.get(admin_url("changelist")).content.decode()
     for text in ("Monday, March 2, 10:00 AM", "Confirmed", "Maricor Coquia", call.reference, "Ada Lovelace"):
         assert text in html
 
@@ -67,7 +63,7 @@ def test_queue_lists_calls_with_status_time_clinician_and_reference(desk, mari):
 def test_todays_calls_view_shows_only_today(desk, mari):
     today = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
     tomorrow = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 3, 10, 0))
-    response = desk.get(reverse("admin:consultations_consultation_today"), follow=True)
+    response = desk.get(admin_url("today"), follow=True)
     html = response.content.decode()
     assert today.reference in html
     assert tomorrow.reference not in html
@@ -76,7 +72,7 @@ def test_todays_calls_view_shows_only_today(desk, mari):
 def test_search_finds_a_phone_typed_as_people_read_it(desk, mari):
     call = ConsultationFactory(clinician=mari, phone="+12065550123")
     other = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 30), phone="+12065550188")
-    html = desk.get(reverse(CHANGELIST), {"q": "(206) 555-0123"}).content.decode()
+    html = desk.get(admin_url("changelist"), {"q": "(206) 555-0123"}).content.decode()
     assert call.reference in html
     assert other.reference not in html
 
@@ -85,7 +81,7 @@ def test_bulk_mark_called_skips_calls_in_the_wrong_state(desk, mari):
     confirmed = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
     cancelled = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 15), status=Status.CANCELLED)
     response = desk.post(
-        reverse(CHANGELIST),
+        admin_url("changelist"),
         {"action": "mark_called", "_selected_action": [confirmed.pk, cancelled.pk]},
         follow=True,
     )
@@ -99,7 +95,7 @@ def test_bulk_mark_called_skips_calls_in_the_wrong_state(desk, mari):
 def test_csv_export_escapes_formulas(desk, mari):
     ConsultationFactory(clinician=mari, first_name='=HYPERLINK("http://evil")', note="@SUM(A1)", last_name="-2+3")
     response = desk.post(
-        reverse(CHANGELIST),
+        admin_url("changelist"),
         {"action": "export_csv", "_selected_action": list(Consultation.objects.values_list("pk", flat=True))},
     )
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -118,7 +114,7 @@ def test_csv_export_is_recorded_in_each_exported_consultation_s_audit_history(cl
     client.force_login(exporter)
     exported = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
     left_out = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 15))
-    response = client.post(reverse(CHANGELIST), {"action": "export_csv", "_selected_action": [exported.pk]})
+    response = client.post(admin_url("changelist"), {"action": "export_csv", "_selected_action": [exported.pk]})
     assert response.status_code == 200
     [entry] = LogEntry.objects.get_for_object(exported).filter(action=LogEntry.Action.ACCESS)
     assert entry.actor == exporter
@@ -153,7 +149,7 @@ def test_staff_book_a_caller_into_an_open_time(desk, mari):
         slot="20260303T1830Z",
         caller_consented="on",
     )
-    response = desk.post(reverse("admin:consultations_consultation_add"), data)
+    response = desk.post(admin_url("add"), data)
     assert response.status_code == 302, response.content.decode()
     call = Consultation.objects.get()
     assert call.clinician == mari
@@ -168,7 +164,7 @@ def test_staff_booking_needs_an_open_time_and_the_callers_consent(desk, mari):
         clinician=mari.pk,
         slot="20260303T2100Z",
     )
-    response = desk.post(reverse("admin:consultations_consultation_add"), data)
+    response = desk.post(admin_url("add"), data)
     html = response.content.decode()
     assert response.status_code == 200
     assert "That time isn" in html
@@ -181,7 +177,7 @@ def test_staff_booking_without_a_time_is_a_callback_request(desk, mari):
     data = phone_in_data(
         caller_consented="on",
     )
-    assert desk.post(reverse("admin:consultations_consultation_add"), data).status_code == 302
+    assert desk.post(admin_url("add"), data).status_code == 302
     assert Consultation.objects.get().is_callback_request
 
 
@@ -190,7 +186,7 @@ def test_reassigning_to_a_busy_clinician_is_refused(desk, mari):
     ConsultationHoursFactory(clinician=other, weekday=0, starts_at=datetime.time(10), ends_at=datetime.time(12))
     call = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
     ConsultationFactory(clinician=other, starts_at=pt(2026, 3, 2, 10, 0))
-    response = desk.post(change_url(call), change_data(call, clinician=other.pk))
+    response = desk.post(admin_url("change", call), change_data(call, clinician=other.pk))
     assert response.status_code == 200
     assert "That time isn" in response.content.decode()
     call.refresh_from_db()
@@ -201,7 +197,9 @@ def test_reassigning_to_a_free_clinician_moves_the_call(desk, mari):
     other = ClinicianFactory(full_name="Sam Free")
     ConsultationHoursFactory(clinician=other, weekday=0, starts_at=datetime.time(10), ends_at=datetime.time(12))
     call = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
-    response = desk.post(change_url(call), change_data(call, clinician=other.pk, internal_notes="Mari is out sick"))
+    response = desk.post(
+        admin_url("change", call), change_data(call, clinician=other.pk, internal_notes="Mari is out sick")
+    )
     assert response.status_code == 302
     call.refresh_from_db()
     assert call.clinician == other
@@ -210,11 +208,11 @@ def test_reassigning_to_a_free_clinician_moves_the_call(desk, mari):
 
 def test_a_status_change_from_a_stale_form_is_not_applied(desk, mari):
     call = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
-    page = desk.get(change_url(call))
+    page = desk.get(admin_url("change", call))
     assert page.status_code == 200
     # A colleague cancels the call while this form is open.
     Consultation.objects.filter(pk=call.pk).update(status=Status.CANCELLED)
-    desk.post(change_url(call), change_data(call, status=Status.CALLED, loaded_status=Status.CONFIRMED))
+    desk.post(admin_url("change", call), change_data(call, status=Status.CALLED, loaded_status=Status.CONFIRMED))
     call.refresh_from_db()
     assert call.status == Status.CANCELLED
 
@@ -224,7 +222,7 @@ def test_an_edit_that_cannot_be_applied_changes_nothing_and_says_so(desk, mari):
     loaded = change_data(call, status=Status.COMPLETED, loaded_status=Status.CONFIRMED)
     # Meanwhile a colleague marks it "not a fit", from which "completed" may not follow.
     Consultation.objects.filter(pk=call.pk).update(status=Status.NOT_A_FIT)
-    response = desk.post(change_url(call), loaded | {"internal_notes": "Left a voicemail"}, follow=True)
+    response = desk.post(admin_url("change", call), loaded | {"internal_notes": "Left a voicemail"}, follow=True)
     call.refresh_from_db()
     assert call.status == Status.NOT_A_FIT
     assert call.internal_notes == ""
@@ -236,7 +234,7 @@ def test_an_unrelated_save_from_a_stale_form_keeps_a_colleagues_changes(desk, ma
     loaded = change_data(call, loaded_status=Status.CONFIRMED, loaded_schedule=f"{mari.pk}@20260302T1800Z")
     # Meanwhile a colleague marks it called and moves it to 11:00.
     Consultation.objects.filter(pk=call.pk).update(status=Status.CALLED, starts_at=pt(2026, 3, 2, 11, 0))
-    response = desk.post(change_url(call), loaded | {"internal_notes": "Prefers texts first"})
+    response = desk.post(admin_url("change", call), loaded | {"internal_notes": "Prefers texts first"})
     assert response.status_code == 302
     call.refresh_from_db()
     assert (call.status, call.starts_at) == (Status.CALLED, pt(2026, 3, 2, 11, 0))
@@ -245,7 +243,7 @@ def test_an_unrelated_save_from_a_stale_form_keeps_a_colleagues_changes(desk, ma
 
 def test_moving_a_call_in_the_admin_uses_the_time_it_had_when_loaded(desk, mari):
     call = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
-    response = desk.post(change_url(call), change_data(call, starts_at_1="11:30:00"))
+    response = desk.post(admin_url("change", call), change_data(call, starts_at_1="11:30:00"))
     assert response.status_code == 302
     call.refresh_from_db()
     assert call.starts_at == pt(2026, 3, 2, 11, 30)
@@ -253,7 +251,7 @@ def test_moving_a_call_in_the_admin_uses_the_time_it_had_when_loaded(desk, mari)
 
 def test_an_impossible_status_change_is_explained(desk, mari):
     call = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0), status=Status.CANCELLED)
-    response = desk.post(change_url(call), change_data(call, status=Status.CONFIRMED))
+    response = desk.post(admin_url("change", call), change_data(call, status=Status.CONFIRMED))
     assert "go from “Cancelled” to “Confirmed”" in response.content.decode()
 
 
@@ -261,7 +259,7 @@ def test_staff_cancel_records_a_practice_cancellation(desk, mari, monkeypatch):
     events = []
     monkeypatch.setattr("consultations.booking.services.notifications_record", lambda **kw: events.append(kw["event"]))
     call = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
-    desk.post(change_url(call), change_data(call, status=Status.CANCELLED))
+    desk.post(admin_url("change", call), change_data(call, status=Status.CANCELLED))
     call.refresh_from_db()
     assert call.status == Status.CANCELLED
     assert events == ["practice_cancelled"]
@@ -271,11 +269,11 @@ def test_clinicians_see_and_change_only_their_own_calls(client, mari):
     client.force_login(clinician_user(mari))
     own = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
     theirs = ConsultationFactory(starts_at=pt(2026, 3, 2, 10, 0))
-    html = client.get(reverse(CHANGELIST)).content.decode()
+    html = client.get(admin_url("changelist")).content.decode()
     assert own.reference in html
     assert theirs.reference not in html
-    assert client.get(change_url(theirs)).status_code == 404
-    client.post(reverse(CHANGELIST), {"action": "mark_called", "_selected_action": [own.pk, theirs.pk]})
+    assert client.get(admin_url("change", theirs)).status_code == 404
+    client.post(admin_url("changelist"), {"action": "mark_called", "_selected_action": [own.pk, theirs.pk]})
     theirs.refresh_from_db()
     assert theirs.status == Status.CONFIRMED
 
@@ -305,7 +303,7 @@ def test_settings_open_straight_at_the_single_record(desk):
 def test_consultation_page_includes_the_outbox(client, mari):
     client.force_login(StaffUserFactory(is_superuser=True))
     call = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
-    html = client.get(change_url(call)).content.decode()
+    html = client.get(admin_url("change", call)).content.decode()
     assert "notifications-TOTAL_FORMS" in html
     assert "Open the page the client sees" in html
 
@@ -321,8 +319,8 @@ def test_hours_that_end_before_they_start_are_explained(desk, mari):
 
 
 def test_the_queue_links_to_todays_calls(desk):
-    html = desk.get(reverse(CHANGELIST)).content.decode()
-    assert f'href="{reverse("admin:consultations_consultation_day")}"' in html
+    html = desk.get(admin_url("changelist")).content.decode()
+    assert f'href="{admin_url("day")}"' in html
 
 
 def test_the_front_desk_sees_and_filters_possible_duplicates(desk, mari):
@@ -331,8 +329,8 @@ def test_the_front_desk_sees_and_filters_possible_duplicates(desk, mari):
     Consultation.objects.filter(pk=first.pk).update(possible_duplicate_of=second)
     Consultation.objects.filter(pk=second.pk).update(possible_duplicate_of=first)
     lonely = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 11, 0))
-    html = desk.get(change_url(second)).content.decode()
-    assert f'<a href="{change_url(first)}">{first.reference}</a>' in html
-    listed = desk.get(reverse(CHANGELIST), {"duplicate": "yes"}).content.decode()
+    html = desk.get(admin_url("change", second)).content.decode()
+    assert f'<a href="{admin_url("change", first)}">{first.reference}</a>' in html
+    listed = desk.get(admin_url("changelist"), {"duplicate": "yes"}).content.decode()
     assert first.reference in listed and second.reference in listed
     assert lonely.reference not in listed

@@ -12,6 +12,7 @@ from consultations.booking.services import consultation_cancel, consultation_res
 from consultations.calendar import consultation_ics
 from consultations.models import CalendarFeed, Consultation
 from tests.clinicians.factories import clinician_user, front_desk_user
+from tests.consultations.admin_pages import admin_url
 from tests.consultations.factories import ConsultationFactory, pt
 from tests.pages.factories import PageFactory
 
@@ -50,7 +51,7 @@ def test_feed_lists_the_clinicians_calls_as_valid_icalendar_in_pacific_time(clie
     assert event["SUMMARY"] == f"Free consultation call — Ref. {mine.reference}"
     assert event.start == pt(2026, 3, 2, 10, 0)
     assert str(event.start.tzinfo) == "America/Los_Angeles"
-    assert event["URL"].endswith(reverse("admin:consultations_consultation_change", args=[mine.pk]))
+    assert event["URL"].endswith(admin_url("change", mine))
     assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["America/Los_Angeles"]
     assert b"DTSTART;TZID=America/Los_Angeles:20260302T100000" in response.content
 

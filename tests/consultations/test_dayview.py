@@ -3,10 +3,10 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from consultations.models import Consultation, Notification
 from tests.clinicians.factories import clinician_user
+from tests.consultations.admin_pages import admin_url
 from tests.consultations.factories import (
     ClinicianFactory,
     ConsultationFactory,
@@ -20,15 +20,6 @@ from thrive.phones import phone_written
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("monday_morning")]
 
 Status = Consultation.Status
-DAY = "admin:consultations_consultation_day"
-
-
-def status_url(call):
-    return reverse("admin:consultations_consultation_status", args=[call.pk])
-
-
-def offer_url(call):
-    return reverse("admin:consultations_consultation_offer", args=[call.pk])
 
 
 def test_phone_is_written_as_people_write_it():
@@ -50,7 +41,7 @@ def test_todays_calls_are_listed_in_time_order_with_what_the_desk_needs(desk, ma
         note="Evenings are easier.",
     )
     tomorrow = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 3, 10, 0))
-    html = desk.get(reverse(DAY)).content.decode()
+    html = desk.get(admin_url("day")).content.decode()
     assert html.index(first.reference) < html.index(later.reference)
     assert tomorrow.reference not in html
     for text in (
@@ -63,39 +54,41 @@ def test_todays_calls_are_listed_in_time_order_with_what_the_desk_needs(desk, ma
         "Evenings are easier.",
         "Individual therapy",
         "Confirmed",
-        reverse("admin:consultations_consultation_change", args=[first.pk]),
+        admin_url("change", first),
     ):
         assert text in html, text
 
 
 def test_another_day_is_one_link_or_a_date_away(desk, mari):
     call = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 4, 10, 0))
-    html = desk.get(reverse(DAY), {"date": "2026-03-04"}).content.decode()
+    html = desk.get(admin_url("day"), {"date": "2026-03-04"}).content.decode()
     assert call.reference in html
     assert "date=2026-03-03" in html and "date=2026-03-05" in html
-    assert f'href="{reverse(DAY)}"' in html  # today
-    assert desk.get(reverse(DAY), {"date": "not-a-date"}).status_code == 200
+    assert f'href="{admin_url("day")}"' in html  # today
+    assert desk.get(admin_url("day"), {"date": "not-a-date"}).status_code == 200
 
 
 def test_cancelled_calls_are_hidden_with_a_count_until_asked_for(desk, mari):
     ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
     cancelled = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0), status=Status.CANCELLED)
-    html = desk.get(reverse(DAY)).content.decode()
+    html = desk.get(admin_url("day")).content.decode()
     assert cancelled.reference not in html
     assert "1 cancelled call hidden." in html
-    html = desk.get(reverse(DAY), {"cancelled": "shown"}).content.decode()
+    html = desk.get(admin_url("day"), {"cancelled": "shown"}).content.decode()
     assert cancelled.reference in html
     assert "Hide cancelled" in html
 
 
 def test_one_click_marks_a_call_from_the_status_its_row_showed(desk, mari):
     call = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
-    response = desk.post(status_url(call), {"status": "called", "expected_status": "confirmed", "next": reverse(DAY)})
+    response = desk.post(
+        admin_url("status", call), {"status": "called", "expected_status": "confirmed", "next": admin_url("day")}
+    )
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse(DAY)}#call-{call.pk}"
+    assert response["Location"] == f"{admin_url('day')}#call-{call.pk}"
     call.refresh_from_db()
     assert call.status == Status.CALLED
-    html = desk.get(reverse(DAY)).content.decode()
+    html = desk.get(admin_url("day")).content.decode()
     assert "Marked “Called”." in html
     # From "called", the row offers what may follow, and no longer "called".
     assert 'name="status" value="completed"' in html
@@ -104,8 +97,8 @@ def test_one_click_marks_a_call_from_the_status_its_row_showed(desk, mari):
 
 def test_two_people_marking_one_call_leave_one_change_and_a_message(desk, mari):
     call = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
-    desk.post(status_url(call), {"status": "no_answer", "expected_status": "confirmed"})
-    response = desk.post(status_url(call), {"status": "called", "expected_status": "confirmed"}, follow=True)
+    desk.post(admin_url("status", call), {"status": "no_answer", "expected_status": "confirmed"})
+    response = desk.post(admin_url("status", call), {"status": "called", "expected_status": "confirmed"}, follow=True)
     call.refresh_from_db()
     assert call.status == Status.NO_ANSWER
     assert "someone else marked this call “No answer”" in response.content.decode()
@@ -113,8 +106,10 @@ def test_two_people_marking_one_call_leave_one_change_and_a_message(desk, mari):
 
 def test_a_status_click_needs_a_post_and_a_known_status(desk, mari):
     call = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
-    assert desk.get(status_url(call)).status_code == 405
-    assert desk.post(status_url(call), {"status": "cancelled", "expected_status": "confirmed"}).status_code == 400
+    assert desk.get(admin_url("status", call)).status_code == 405
+    assert (
+        desk.post(admin_url("status", call), {"status": "cancelled", "expected_status": "confirmed"}).status_code == 400
+    )
     call.refresh_from_db()
     assert call.status == Status.CONFIRMED
 
@@ -122,9 +117,9 @@ def test_a_status_click_needs_a_post_and_a_known_status(desk, mari):
 def test_an_outside_next_address_is_not_followed(desk, mari):
     call = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
     response = desk.post(
-        status_url(call), {"status": "called", "expected_status": "confirmed", "next": "https://evil.example/"}
+        admin_url("status", call), {"status": "called", "expected_status": "confirmed", "next": "https://evil.example/"}
     )
-    assert response["Location"].startswith(reverse(DAY))
+    assert response["Location"].startswith(admin_url("day"))
 
 
 def test_a_clinician_sees_and_marks_only_their_own_calls(client, mari):
@@ -133,11 +128,14 @@ def test_a_clinician_sees_and_marks_only_their_own_calls(client, mari):
     theirs = ConsultationFactory(clinician=colleague, starts_at=pt(2026, 3, 2, 10, 0))
     client.force_login(clinician_user(mari))
     for params in ({}, {"clinician": colleague.pk}, {"date": "2026-03-02", "clinician": colleague.pk}):
-        html = client.get(reverse(DAY), params).content.decode()
+        html = client.get(admin_url("day"), params).content.decode()
         assert theirs.reference not in html
         assert "Other Colleague" not in html
-    assert own.reference in client.get(reverse(DAY)).content.decode()
-    assert client.post(status_url(theirs), {"status": "called", "expected_status": "confirmed"}).status_code == 404
+    assert own.reference in client.get(admin_url("day")).content.decode()
+    assert (
+        client.post(admin_url("status", theirs), {"status": "called", "expected_status": "confirmed"}).status_code
+        == 404
+    )
     theirs.refresh_from_db()
     assert theirs.status == Status.CONFIRMED
 
@@ -146,7 +144,7 @@ def test_the_clinician_filter_limits_the_front_desk_to_one_clinician(desk, mari)
     colleague = ClinicianFactory(full_name="Other Colleague")
     own = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
     theirs = ConsultationFactory(clinician=colleague, starts_at=pt(2026, 3, 2, 10, 0))
-    html = desk.get(reverse(DAY), {"clinician": mari.pk}).content.decode()
+    html = desk.get(admin_url("day"), {"clinician": mari.pk}).content.decode()
     assert own.reference in html
     assert theirs.reference not in html
     assert "Show every clinician’s calls" in html
@@ -160,7 +158,7 @@ def test_callback_requests_are_offered_open_times_that_suit_them(desk, mari):
         preferred_days="Wednesday",
         preferred_times="Morning (9 AM to noon)",
     )
-    html = desk.get(reverse(DAY)).content.decode()
+    html = desk.get(admin_url("day")).content.decode()
     assert "Callback requests waiting for a time (1)" in html
     assert "Prefers:</strong> Wednesday; Morning" in html
     assert "Wednesday, March 4, 10:00 AM" in html
@@ -170,14 +168,14 @@ def test_callback_requests_are_offered_open_times_that_suit_them(desk, mari):
 
 def test_a_callback_request_without_matching_times_is_offered_every_open_time(desk, mari):
     ConsultationFactory(clinician=None, starts_at=None, status=Status.NEW, preferred_days="Saturday")
-    html = desk.get(reverse(DAY)).content.decode()
+    html = desk.get(admin_url("day")).content.decode()
     assert "none of the open times match their preferences" in html
     assert "Tuesday, March 3, 10:00 AM" in html
 
 
 def test_offering_a_time_books_the_request_and_tells_the_client(desk, mari):
     request = ConsultationFactory(clinician=None, starts_at=None, status=Status.NEW, email="sam@example.com")
-    response = desk.post(offer_url(request), {"slot": "20260304T1800Z", "next": reverse(DAY)}, follow=True)
+    response = desk.post(admin_url("offer", request), {"slot": "20260304T1800Z", "next": admin_url("day")}, follow=True)
     request.refresh_from_db()
     assert request.starts_at == pt(2026, 3, 4, 10, 0)
     assert request.clinician == mari
@@ -191,7 +189,7 @@ def test_offering_a_time_books_the_request_and_tells_the_client(desk, mari):
 def test_offering_a_time_that_is_not_open_changes_nothing(desk, mari):
     ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 4, 10, 0))
     request = ConsultationFactory(clinician=None, starts_at=None, status=Status.NEW)
-    response = desk.post(offer_url(request), {"slot": "20260304T1800Z"}, follow=True)
+    response = desk.post(admin_url("offer", request), {"slot": "20260304T1800Z"}, follow=True)
     request.refresh_from_db()
     assert request.starts_at is None
     assert "was not given a time" in response.content.decode()
@@ -199,8 +197,8 @@ def test_offering_a_time_that_is_not_open_changes_nothing(desk, mari):
 
 def test_offering_a_time_twice_books_it_once(desk, mari):
     request = ConsultationFactory(clinician=None, starts_at=None, status=Status.NEW)
-    desk.post(offer_url(request), {"slot": "20260304T1800Z"})
-    response = desk.post(offer_url(request), {"slot": "20260304T1830Z"}, follow=True)
+    desk.post(admin_url("offer", request), {"slot": "20260304T1800Z"})
+    response = desk.post(admin_url("offer", request), {"slot": "20260304T1830Z"}, follow=True)
     request.refresh_from_db()
     assert request.starts_at == pt(2026, 3, 4, 10, 0)
     assert "was not given a time" in response.content.decode()
@@ -217,7 +215,7 @@ def _queries_for_a_day_of(desk, count, clinicians):
     ConsultationFactory(clinician=None, starts_at=None, status=Status.NEW)
     ConsultationSettingsFactory()
     with CaptureQueriesContext(connection) as queries:
-        response = desk.get(reverse(DAY), {"date": "2026-03-02", "cancelled": "shown"})
+        response = desk.get(admin_url("day"), {"date": "2026-03-02", "cancelled": "shown"})
     assert response.status_code == 200
     return len(queries)
 
@@ -244,20 +242,20 @@ def test_the_day_view_is_valid_html(desk, mari, vnu, tmp_path):
     ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0), status=Status.CANCELLED)
     ConsultationFactory(clinician=None, starts_at=None, status=Status.NEW, preferred_days="Monday")
     call = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 11, 0))
-    desk.post(status_url(call), {"status": "called", "expected_status": "confirmed"})
-    (tmp_path / "day.html").write_bytes(desk.get(reverse(DAY), {"cancelled": "shown"}).content)
-    (tmp_path / "empty-day.html").write_bytes(desk.get(reverse(DAY), {"date": "2026-03-08"}).content)
+    desk.post(admin_url("status", call), {"status": "called", "expected_status": "confirmed"})
+    (tmp_path / "day.html").write_bytes(desk.get(admin_url("day"), {"cancelled": "shown"}).content)
+    (tmp_path / "empty-day.html").write_bytes(desk.get(admin_url("day"), {"date": "2026-03-08"}).content)
     assert html_errors(vnu, tmp_path) == []
 
 
 def test_the_consultation_list_links_the_phone_to_call(desk, mari):
     ConsultationFactory(clinician=mari, phone="+12065550123")
-    html = desk.get(reverse("admin:consultations_consultation_changelist")).content.decode()
+    html = desk.get(admin_url("changelist")).content.decode()
     assert '<a href="tel:+12065550123">206-555-0123</a>' in html
 
 
 def test_booking_a_caller_offers_open_times_by_day_and_washington_first(desk, mari):
-    html = desk.get(reverse("admin:consultations_consultation_add")).content.decode()
+    html = desk.get(admin_url("add")).content.decode()
     assert '<optgroup label="Tuesday, March 3">' in html
     assert '<option value="20260303T1800Z">Tuesday, March 3, 10:00 AM</option>' in html
     assert '<option value="WA" selected>Washington</option>' in html

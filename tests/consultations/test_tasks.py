@@ -18,6 +18,7 @@ from consultations.outbox.sending import notification_send
 from consultations.outbox.services import notifications_record, notifications_requeue_stale
 from consultations.outbox.tasks import send_notification
 from tests.clinicians.factories import clinician_user, front_desk_user
+from tests.consultations.admin_pages import admin_url
 from tests.consultations.factories import ClinicianFactory, ConsultationFactory, pt
 from tests.thrive.factories import SiteSettingsFactory
 from thrive.celery import app as celery_app
@@ -443,7 +444,7 @@ def test_each_consultation_shows_its_emails_and_their_state(client, failed_and_s
     client.force_login(front_desk_user())
     consultation = failed_and_sent[Notification.Role.CLIENT].consultation
 
-    response = client.get(reverse("admin:consultations_consultation_change", args=[consultation.pk]))
+    response = client.get(admin_url("change", consultation))
 
     page = response.content.decode()
     assert response.status_code == 200
