@@ -15,6 +15,31 @@ def pt(*args):
     return datetime.datetime(*args, tzinfo=PRACTICE_TZ)
 
 
+# A client whose every personal detail is easy to find, for tests that check where none of them may show
+# (staff alerts, a clinician's calendar feed); and the pieces to look for, the phone as people write it.
+PERSONAL_DETAILS = {
+    "first_name": "Wilhelmina",
+    "last_name": "Quartermaine",
+    "preferred_name": "Billie",
+    "phone": "+12065550123",
+    "email": "wilhelmina.q@example.org",
+    "note": "Struggling with panic attacks since the move",
+    "heard_about": "A friend, Jo",
+}
+PERSONAL_DETAIL_PIECES = (
+    "Wilhelmina",
+    "Quartermaine",
+    "Billie",
+    "2065550123",
+    "206) 555",
+    "555-0123",
+    "wilhelmina.q",
+    "Struggling",
+    "panic",
+    "A friend",
+)
+
+
 __all__ = [
     "ClinicianFactory",
     "ConsultationFactory",

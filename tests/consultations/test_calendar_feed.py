@@ -13,7 +13,7 @@ from consultations.calendar import consultation_ics
 from consultations.models import CalendarFeed, Consultation
 from tests.clinicians.factories import clinician_user, front_desk_user
 from tests.consultations.admin_pages import admin_url
-from tests.consultations.factories import ConsultationFactory, pt
+from tests.consultations.factories import PERSONAL_DETAIL_PIECES, PERSONAL_DETAILS, ConsultationFactory, pt
 from tests.pages.factories import PageFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,31 +57,11 @@ def test_feed_lists_the_clinicians_calls_as_valid_icalendar_in_pacific_time(clie
 
 
 def test_feed_carries_nothing_that_identifies_the_client(client, mari, feed):
-    ConsultationFactory(
-        clinician=mari,
-        starts_at=pt(2026, 3, 2, 10, 0),
-        first_name="Wilhelmina",
-        last_name="Quartermaine",
-        preferred_name="Billie",
-        phone="+12065550123",
-        email="wilhelmina.q@example.org",
-        note="Struggling since the move",
-        heard_about="A friend, Jo",
-    )
+    ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0), **PERSONAL_DETAILS)
     body = client.get(feed_url(feed)).content.decode()
     # Folded lines are unfolded first, so a value split across lines is still found.
     unfolded = body.replace("\r\n ", "")
-    for detail in (
-        "Wilhelmina",
-        "Quartermaine",
-        "Billie",
-        "2065550123",
-        "206) 555",
-        "555-0123",
-        "wilhelmina.q",
-        "Struggling",
-        "A friend",
-    ):
+    for detail in PERSONAL_DETAIL_PIECES:
         assert detail not in unfolded
 
 
