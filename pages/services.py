@@ -6,6 +6,7 @@ from django.http import Http404
 
 from pages.models import PolicyVersion
 from pages.selectors import PRIVACY_SLUG, page_get
+from thrive.cache import get_or_build
 
 
 def _policy_text(page):
@@ -30,3 +31,19 @@ def policy_version_record():
     digest = hashlib.sha256(f"{page.title}\n\n{text}".encode()).hexdigest()
     version, _ = PolicyVersion.objects.get_or_create(digest=digest, defaults={"title": page.title, "text": text})
     return version
+
+
+def policy_version_current():
+    """(id, published_at) of the privacy policy as published now, or None: what a new consent points at.
+
+    Recorded the first time it is seen, then kept under the site's content generation, which saving any
+    page or section bumps: every booking consents without reading the policy again, and the first one
+    after a change records the new version (other processes trust their copy of the generation for
+    CONTENT_GENERATION_LOCAL_SECONDS, a second, as for every cached page).
+    """
+
+    def build():
+        version = policy_version_record()
+        return (version.pk, version.published_at) if version else ()
+
+    return get_or_build("privacy-policy-version", build, with_open_times=False) or None

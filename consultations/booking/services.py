@@ -7,7 +7,7 @@ from consultations.booking.selectors import clinicians_by_fewest_upcoming, upcom
 from consultations.models import Consultation, Notification
 from consultations.outbox.services import notifications_enqueue_waiting, notifications_record
 from consultations.scheduling.selectors import slot_lookup
-from pages.services import policy_version_record
+from pages.services import policy_version_current
 from staff.audit import audit_record_update
 from thrive.cache import bump_open_times_generation
 from thrive.outage import DATABASE_ERRORS, drop_connection, fresh_connection_possible
@@ -64,9 +64,9 @@ def _booked_meanwhile(*, starts_at, clinician, now):
 
 def _record_consent(consultation, now):
     consultation.consented_at = now
-    policy = policy_version_record()
-    consultation.consent_policy = policy
-    consultation.consent_policy_version = timezone.localdate(policy.published_at).isoformat() if policy else ""
+    policy_id, published_at = policy_version_current() or (None, None)
+    consultation.consent_policy_id = policy_id
+    consultation.consent_policy_version = timezone.localdate(published_at).isoformat() if policy_id else ""
 
 
 def _earlier_call(consultation, *, own_booking_ids, now):

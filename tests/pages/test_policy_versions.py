@@ -12,6 +12,7 @@ from django.urls import reverse
 from consultations.booking.services import callback_request_create
 from consultations.models import Consultation
 from pages.models import Page, PolicyVersion
+from pages.services import policy_version_current
 from tests.clinicians.factories import front_desk_user
 from tests.consultations.factories import ConsultationSettingsFactory
 from tests.pages.factories import PageFactory, SectionFactory
@@ -110,3 +111,26 @@ def test_the_admin_links_a_consultation_to_the_version_and_shows_its_text(client
     version_page = client.get(version_url).content.decode()
     assert "We keep your data for 180 days." in version_page
     assert "You may see or delete it." in version_page
+
+
+def test_the_policy_is_read_once_then_each_consent_takes_its_version_from_the_cache(policy, django_assert_num_queries):
+    first = ask_for_a_callback("ada@example.com")
+    recorded = (first.consent_policy_id, first.consent_policy.published_at)
+    with django_assert_num_queries(0):
+        assert policy_version_current() == recorded
+
+
+def test_a_section_edited_since_the_version_was_cached_gives_the_next_consent_the_new_version(policy):
+    first = ask_for_a_callback("ada@example.com")
+    section = policy.sections.get()
+    section.body = "You may see, download or delete it."
+    section.save()
+    second = ask_for_a_callback("grace@example.com")
+    assert second.consent_policy != first.consent_policy
+    assert "You may see, download or delete it." in second.consent_policy.text
+
+
+def test_with_no_privacy_page_published_a_consent_points_at_no_version():
+    consultation = ask_for_a_callback("ada@example.com")
+    assert consultation.consent_policy is None
+    assert consultation.consent_policy_version == ""
