@@ -1,11 +1,13 @@
 """Sending one outbox row, at most once."""
 
+import contextlib
 import logging
 import time
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.mail import mailers
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
@@ -62,7 +64,32 @@ def _still_wanted(notification, now):
     return True
 
 
-def notification_send(*, notification_id, last_try=False):
+def notifications_send(*, notification_ids, last_try=False):
+    """Send several outbox rows in turn, each as notification_send does, over one connection to the mail server.
+
+    Returns a SendResult per row. A row that fails for a reason of its own (its database connection
+    lost meanwhile) is logged and left to the sweeper; the rows after it are still sent.
+    """
+    mailer = mailers.default
+    results = []
+    try:
+        for notification_id in notification_ids:
+            try:
+                results.append(notification_send(notification_id=notification_id, last_try=last_try, mailer=mailer))
+            except Exception:  # noqa: BLE001 - one row's fault must not hold back the others
+                log.exception("Notification %s could not be sent; the sweeper will try it again", notification_id)
+                results.append(SendResult("error"))
+    finally:
+        _close_quietly(mailer)
+    return results
+
+
+def _close_quietly(mailer):
+    with contextlib.suppress(*DELIVERY_ERRORS):
+        mailer.close()
+
+
+def notification_send(*, notification_id, last_try=False, mailer=None):
     """Send one outbox row, at most once as far as this site can know.
 
     Three steps, each its own transaction. The claim marks the row "being sent" for a
@@ -72,14 +99,22 @@ def notification_send(*, notification_id, last_try=False):
     recorded in a short transaction of its own, tried again on a fresh connection when
     the database connection was lost meanwhile, so a message the mail server accepted
     is recorded as sent rather than sent again.
+
+    ``mailer``: a mail connection kept open for the next row (notifications_send); by default, one of its own.
     """
     claimed = _claim(notification_id)
     if isinstance(claimed, SendResult):
         return claimed
     notification, message = claimed
     try:
-        message.send()
+        if mailer is None:
+            message.send()
+        else:
+            mailer.open()  # opened once, for this row and the next ones
+            mailer.send_messages([message])
     except DELIVERY_ERRORS as exc:
+        if mailer is not None:
+            _close_quietly(mailer)  # the next row starts on a fresh connection
         last_error = f"{type(exc).__name__}: {exc}"[:2000]
         if last_try or notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
             # The id, event and error class only: a refusal quotes the recipient's address.

@@ -19,7 +19,7 @@ from kombu.exceptions import OperationalError as BrokerConnectionError
 from clinicians.models import Clinician
 from consultations.models import Consultation, ConsultationSettings, Notification
 from consultations.outbox.events import CLIENT_CONFIRMATIONS, About, Event, Role, event_messages
-from consultations.outbox.tasks import send_notification
+from consultations.outbox.tasks import send_notifications
 from consultations.timefmt import day_bounds
 from thrive.models import SiteSettings
 
@@ -191,7 +191,8 @@ def _write_and_enqueue(rows):
     if not rows:
         return []
     keys = [row.dedupe_key for row in rows]
-    with transaction.atomic():
+    # No savepoint: nothing here is caught and carried on from, so a failure fails the caller's transaction.
+    with transaction.atomic(savepoint=False):
         existing = set(Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
         new = [row for row in rows if row.dedupe_key not in existing]
         for row in new:
@@ -204,18 +205,25 @@ def _write_and_enqueue(rows):
     return written
 
 
+# More than any one change writes (three), so a booking's messages are one task and one publish;
+# the sweeper's hundreds are spread over the workers.
+ROWS_PER_TASK = 4
+
+
 def notifications_enqueue(notification_ids):
     """Hand these rows to the workers. Never raises: a row that can't be enqueued waits for the sweeper."""
-    for position, notification_id in enumerate(notification_ids):
+    notification_ids = list(notification_ids)
+    for start in range(0, len(notification_ids), ROWS_PER_TASK):
+        batch = notification_ids[start : start + ROWS_PER_TASK]
         try:
-            send_notification.delay(notification_id)
+            send_notifications.delay(batch)
         except (BrokerConnectionError, OSError):
             # The broker is down: trying the rest would only keep the client waiting longer.
-            waiting = notification_ids[position:]
+            waiting = notification_ids[start:]
             log.warning("Broker unreachable; notifications %s wait for the sweeper.", waiting, exc_info=True)
             return
         except Exception:  # noqa: BLE001 - whatever goes wrong here must never reach the booking page
-            log.exception("Could not enqueue notification %s; the sweeper will pick it up.", notification_id)
+            log.exception("Could not enqueue notifications %s; the sweeper will pick them up.", batch)
 
 
 def notifications_enqueue_waiting(*, consultation):

@@ -2,10 +2,12 @@
 
 import datetime
 import smtplib
+from unittest import mock
 
 import icalendar
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 
 from consultations.booking.services import consultation_cancel
@@ -347,11 +349,8 @@ def test_a_confirmation_overtaken_by_a_later_change_is_not_sent(record):
     assert mail.outbox == []
 
 
-class RefusingMailer:
+class RefusingMailer(BaseEmailBackend):
     """A mail server that refuses everything: what the SMTP backend raises when delivery fails."""
-
-    def __init__(self, alias=None, **options):
-        pass
 
     def send_messages(self, messages):
         raise smtplib.SMTPDataError(451, b"Try again later")
@@ -428,3 +427,53 @@ def test_an_erased_client_is_not_written_to(record):
 
     assert notification_send(notification_id=waiting.pk).status == Notification.Status.SKIPPED
     assert mail.outbox == []
+
+
+def test_a_booking_is_handed_to_the_workers_in_one_task_that_sends_every_row(django_capture_on_commit_callbacks):
+    from consultations.outbox.tasks import send_notifications
+
+    consultation = booking()
+    with (
+        mock.patch.object(send_notifications, "delay") as publish,
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        rows = notifications_record(consultation=consultation, event=Notification.Event.BOOKED)
+    [(ids,)] = [call.args for call in publish.call_args_list]
+    assert ids == [row.pk for row in rows] and len(ids) == 3
+    assert mail.outbox == []
+
+    send_notifications.apply(args=[ids])
+
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(row.to_email for row in rows)
+    assert set(Notification.objects.values_list("status", flat=True)) == {Notification.Status.SENT}
+
+
+class RefusingOneAddress(BaseEmailBackend):
+    """A mail server that turns one recipient away for now and takes the others."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            if message.to == ["river@example.com"]:
+                raise smtplib.SMTPDataError(451, b"Try again later")
+            mail.outbox.append(message)
+        return len(messages)
+
+
+def test_one_task_sends_the_other_rows_when_one_is_turned_away_and_gives_that_one_a_retry_of_its_own(settings):
+    from consultations.outbox.tasks import send_notification, send_notifications
+
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingOneAddress"}}
+    with transaction.atomic():
+        rows = notifications_record(consultation=booking(), event=Notification.Event.BOOKED)
+    to_client = next(row for row in rows if row.to_email == "river@example.com")
+
+    with mock.patch.object(send_notification, "apply_async") as retry:
+        send_notifications.run([row.pk for row in rows])  # as a worker runs it, not inline
+
+    assert sorted(message.to[0] for message in mail.outbox) == ["frontdesk@thrive.example", "mari@thrive.example"]
+    statuses = dict(Notification.objects.values_list("pk", "status"))
+    assert statuses.pop(to_client.pk) == Notification.Status.PENDING
+    assert set(statuses.values()) == {Notification.Status.SENT}
+    [call] = retry.call_args_list
+    assert call.args == ((to_client.pk,),) and call.kwargs == {"countdown": settings.NOTIFICATION_RETRY_BASE_SECONDS}

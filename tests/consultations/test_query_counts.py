@@ -63,8 +63,8 @@ def test_booking_post(client, django_assert_num_queries):
         email="b@example.com",
     )
     # A replay check; the day's open times (4); an earlier call; the clinicians; the call, its history
-    # and its notifications in one transaction (9); the new session (4). The policy's version is cached.
-    with django_assert_num_queries(20):
+    # and its notifications in one transaction (7); the new session (4). The policy's version is cached.
+    with django_assert_num_queries(18):
         response = client.post(DETAILS, data)
     assert response.status_code == 302
 

@@ -16,7 +16,7 @@ from consultations import tasks
 from consultations.models import Consultation, ConsultationSettings, Notification
 from consultations.outbox.sending import notification_send
 from consultations.outbox.services import notifications_record, notifications_requeue_stale
-from consultations.outbox.tasks import send_notification
+from consultations.outbox.tasks import send_notifications
 from tests.clinicians.factories import clinician_user, front_desk_user
 from tests.consultations.admin_pages import admin_url
 from tests.consultations.factories import ClinicianFactory, ConsultationFactory, pt
@@ -265,7 +265,7 @@ def test_the_front_desk_sees_a_message_left_mid_send_as_maybe_delivered_while_it
         status=Notification.Status.SENDING, next_attempt_at=timezone.now() - datetime.timedelta(seconds=1)
     )
 
-    monkeypatch.setattr(send_notification, "delay", broker_down)
+    monkeypatch.setattr(send_notifications, "delay", broker_down)
 
     assert notifications_requeue_stale() == 1
 

@@ -328,10 +328,10 @@ def test_the_request_alert_waits_in_the_outbox_when_the_broker_is_down(
 
     from kombu.exceptions import OperationalError as BrokerDown
 
-    from consultations.outbox.tasks import send_notification
+    from consultations.outbox.tasks import send_notifications
 
     with (
-        mock.patch.object(send_notification, "delay", side_effect=BrokerDown("redis is down")),
+        mock.patch.object(send_notifications, "delay", side_effect=BrokerDown("redis is down")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         request = privacy_request_create(kind=PrivacyRequest.Kind.ACCESS, full_name="Sam Lee", email="s@example.com")
