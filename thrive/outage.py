@@ -7,6 +7,7 @@ practice's phone number, which comes from a copy of the site settings kept outsi
 """
 
 import logging
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -52,6 +53,37 @@ def fresh_connection_possible():
 
 def drop_connection():
     connections[DEFAULT_DB_ALIAS].close()
+
+
+def server_process():
+    """The PostgreSQL server process behind the open connection, or None (not connected, or not PostgreSQL)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "postgresql" or connection.connection is None:
+        return None
+    return connection.connection.info.backend_pid
+
+
+def wait_for_transaction_end(process, *, seconds=5.0, every=0.05):
+    """Wait until a lost connection's server process has finished its transaction; True once it has.
+
+    A connection cut while its COMMIT is on the wire leaves the server to finish (or abandon) the
+    transaction on its own, a moment after the client has seen the error: a query on a fresh
+    connection before then would not yet see what it wrote. Once that process has gone, or sits
+    idle, its transaction is over one way or the other. Gives up after ``seconds``.
+    """
+    if process is None:
+        return True
+    deadline = time.monotonic() + seconds
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        while True:
+            cursor.execute("SELECT state FROM pg_stat_activity WHERE pid = %s", [process])
+            row = cursor.fetchone()
+            if row is None or row[0] == "idle":
+                return True
+            if time.monotonic() >= deadline:
+                log.warning("Server process %s still busy after %s s; looking anyway", process, seconds)
+                return False
+            time.sleep(every)
 
 
 def _kept_form(form_class, request):

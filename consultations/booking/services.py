@@ -10,7 +10,13 @@ from consultations.scheduling.selectors import slot_lookup
 from pages.services import policy_version_current
 from staff.audit import audit_record_update
 from thrive.cache import bump_open_times_generation
-from thrive.outage import DATABASE_ERRORS, drop_connection, fresh_connection_possible
+from thrive.outage import (
+    DATABASE_ERRORS,
+    drop_connection,
+    fresh_connection_possible,
+    server_process,
+    wait_for_transaction_end,
+)
 
 Status = Consultation.Status
 
@@ -130,10 +136,12 @@ def _save_new(consultation, *, earlier, event):
     """Insert a new booking, flag it beside the same person's earlier call, and record its messages: one transaction.
 
     Returns the saved booking. A connection lost while committing leaves it unknown whether the
-    commit went through; the booking is then looked for by its form token on a fresh connection,
-    so one that was saved is answered as saved (and its messages enqueued: the commit's own
-    enqueueing was dropped with the connection), and only one that wasn't gets the 503 page.
+    commit went through. Once the server has finished that connection's transaction, the booking
+    is looked for by its form token on a fresh connection: one that was saved is answered as saved
+    (and its messages enqueued, since the commit's own enqueueing was dropped with the
+    connection), and only one that wasn't gets the 503 page.
     """
+    process = server_process()
     try:
         with transaction.atomic():
             consultation.save(force_insert=True)
@@ -143,6 +151,7 @@ def _save_new(consultation, *, earlier, event):
         if not (consultation.form_token and fresh_connection_possible()):
             raise
         drop_connection()
+        wait_for_transaction_end(process)
         saved = _replay(consultation.form_token)
         if saved is None:
             raise

@@ -25,6 +25,7 @@ from tests.consultations.factories import (
     booking_form_data,
     open_practice,
 )
+from thrive.outage import wait_for_transaction_end
 
 pytestmark = [
     pytest.mark.postgres,
@@ -279,3 +280,16 @@ def test_staff_in_the_admin_get_a_plain_message_when_the_database_is_unreachable
     page = response.content.decode()
     assert "The database can't be reached" in page
     assert "Traceback" not in page
+
+
+def test_waiting_for_a_lost_connection_ends_once_its_transaction_has():
+    params = connection.get_connection_params()
+    where = {key: params[key] for key in ("dbname", "user", "password", "host", "port") if params.get(key)}
+    with psycopg.connect(**where) as other:
+        other.execute("SELECT 1")  # a transaction left open, as one cut before its COMMIT arrived
+        process = other.info.backend_pid
+
+        assert wait_for_transaction_end(process, seconds=0.1, every=0.01) is False
+
+        other.commit()
+        assert wait_for_transaction_end(process, seconds=5) is True
