@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.utils.html import format_html
 
-from clinicians.models import Clinician, Service, SessionFormat, Specialty
+from clinicians.models import FORMAT_FLAGS, SERVICE_FLAGS, Clinician, Service, SessionFormat, Specialty
 from clinicians.permissions import ClinicianScopedAdminMixin
 from clinicians.photos import PHOTO_NOT_AN_IMAGE
 
@@ -12,7 +12,7 @@ from clinicians.photos import PHOTO_NOT_AN_IMAGE
 class ServiceListFilter(admin.SimpleListFilter):
     title = "service"
     parameter_name = "service"
-    fields = {Service.INDIVIDUAL: "offers_individual", Service.COUPLES: "offers_couples"}
+    fields = SERVICE_FLAGS
 
     def lookups(self, request, model_admin):
         return Service.choices
@@ -25,7 +25,7 @@ class ServiceListFilter(admin.SimpleListFilter):
 class FormatListFilter(ServiceListFilter):
     title = "session format"
     parameter_name = "format"
-    fields = {SessionFormat.IN_PERSON: "offers_in_person", SessionFormat.ONLINE: "offers_online"}
+    fields = FORMAT_FLAGS
 
     def lookups(self, request, model_admin):
         return SessionFormat.choices

@@ -16,6 +16,11 @@ class SessionFormat(models.TextChoices):
     ONLINE = "online", "Online for Washington residents"
 
 
+# The flag on a clinician that says they offer each service and each way of meeting.
+SERVICE_FLAGS = {Service.INDIVIDUAL: "offers_individual", Service.COUPLES: "offers_couples"}
+FORMAT_FLAGS = {SessionFormat.IN_PERSON: "offers_in_person", SessionFormat.ONLINE: "offers_online"}
+
+
 class Specialty(models.Model):
     """A small vocabulary the front desk edits: depression, anxiety, grief, …"""
 
@@ -149,25 +154,15 @@ class Clinician(models.Model):
 
     @property
     def services(self):
-        return [
-            label
-            for flag, label in (
-                (self.offers_individual, Service.INDIVIDUAL.label),
-                (self.offers_couples, Service.COUPLES.label),
-            )
-            if flag
-        ]
+        return self._offered(SERVICE_FLAGS)
 
     @property
     def formats(self):
-        return [
-            label
-            for flag, label in (
-                (self.offers_in_person, SessionFormat.IN_PERSON.label),
-                (self.offers_online, SessionFormat.ONLINE.label),
-            )
-            if flag
-        ]
+        return self._offered(FORMAT_FLAGS)
+
+    def _offered(self, flags):
+        """The labels of the choices whose flag is set on this clinician."""
+        return [choice.label for choice, flag in flags.items() if getattr(self, flag)]
 
     def _stored_photo_names(self):
         if self.photo and self.photo._committed:

@@ -3,11 +3,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
-from clinicians.models import Clinician, Service, SessionFormat, Specialty
-
-_SERVICE_FIELDS = {Service.INDIVIDUAL: "offers_individual", Service.COUPLES: "offers_couples"}
-_FORMAT_FIELDS = {SessionFormat.IN_PERSON: "offers_in_person", SessionFormat.ONLINE: "offers_online"}
-_OFFER_FIELDS = {**_SERVICE_FIELDS, **_FORMAT_FIELDS}
+from clinicians.models import FORMAT_FLAGS, SERVICE_FLAGS, Clinician, Service, SessionFormat, Specialty
 
 
 def clinician_list(*, accepting=False, service="", session_format="", specialty=""):
@@ -15,10 +11,10 @@ def clinician_list(*, accepting=False, service="", session_format="", specialty=
     clinicians = Clinician.objects.active().for_cards()
     if accepting:
         clinicians = clinicians.accepting()
-    if service in _SERVICE_FIELDS:
-        clinicians = clinicians.filter(**{_SERVICE_FIELDS[service]: True})
-    if session_format in _FORMAT_FIELDS:
-        clinicians = clinicians.filter(**{_FORMAT_FIELDS[session_format]: True})
+    if service in SERVICE_FLAGS:
+        clinicians = clinicians.filter(**{SERVICE_FLAGS[service]: True})
+    if session_format in FORMAT_FLAGS:
+        clinicians = clinicians.filter(**{FORMAT_FLAGS[session_format]: True})
     if specialty:
         clinicians = clinicians.filter(specialties__slug=specialty)
     return clinicians
@@ -45,10 +41,7 @@ def clinician_facets():
     counts = Clinician.objects.active().aggregate(
         clinicians=Count("pk"),
         accepting=Count("pk", filter=Q(accepting_new_clients=True)),
-        **{
-            value: Count("pk", filter=Q(**{field: True}))
-            for value, field in {**_SERVICE_FIELDS, **_FORMAT_FIELDS}.items()
-        },
+        **{value: Count("pk", filter=Q(**{field: True})) for value, field in {**SERVICE_FLAGS, **FORMAT_FLAGS}.items()},
     )
     specialties = (
         Specialty.objects.filter(clinicians__active=True).distinct().order_by("name").values_list("slug", "name")
