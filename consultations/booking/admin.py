@@ -6,8 +6,8 @@ import datetime
 import phonenumbers
 from django import forms
 from django.contrib import admin, messages
-from django.http import HttpResponse, HttpResponseRedirect
-from django.urls import path, reverse
+from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from localflavor.us.us_states import US_STATES
@@ -352,18 +352,6 @@ class ConsultationAdmin(DayViewAdminMixin, ContactDetailsAccessLogMixin, Clinici
         if obj.pk is None:
             return "-"
         return format_html('<a href="{}">Open the page the client sees</a>', private_page_path(obj))
-
-    def get_urls(self):
-        today = path(
-            "today/",
-            self.admin_site.admin_view(self.today_view),
-            name="consultations_consultation_today",
-        )
-        return [today, *super().get_urls()]
-
-    def today_view(self, request):
-        """A short address for the front desk's morning, kept for bookmarks: today's day view."""
-        return HttpResponseRedirect(reverse("admin:consultations_consultation_day"))
 
     def changelist_view(self, request, extra_context=None):
         # Without the navigation sidebar the list's columns fit beside its filters at 1280 px.
