@@ -12,10 +12,9 @@ from collections import deque
 from gevent.lock import Semaphore
 from locust import FastHttpUser, constant, task
 
+from drill.visitor import SLOT_LINK, booking_form_filled
+
 PATH = os.environ.get("BENCH_PATH", "/")
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-FORM_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
-SLOT_LINK = re.compile(r'href="/consultation/details/\?slot=([0-9TZ]{14})"')
 DAY_LINK = re.compile(r'href="\?day=([0-9-]{10})')
 # The open times of every day in the horizon, shared by all users of this process (locust runs them as
 # greenlets in one): each booking takes the time at the front and puts it at the back, so that no two
@@ -63,24 +62,15 @@ class Booker(FastHttpUser):
         headers = {"X-Forwarded-For": address}
         key = OPEN_TIMES.popleft()
         form_page = self.client.get(f"/consultation/details/?slot={key}", name="booking form", headers=headers)
-        csrf, form_token = CSRF.search(form_page.text or ""), FORM_TOKEN.search(form_page.text or "")
-        if not (csrf and form_token):
+        form = booking_form_filled(
+            form_page.text or "",
+            slot=key,
+            first_name="Bench",
+            phone=f"206-{random.randint(200, 999)}-{random.randint(0, 9999):04d}",
+            email=f"visitor-{uuid.uuid4().hex[:12]}@bench.example",
+        )
+        if form is None:
             return
-        form = {
-            "csrfmiddlewaretoken": csrf.group(1),
-            "form_token": form_token.group(1),
-            "slot": key,
-            "first_name": "Bench",
-            "last_name": "Visitor",
-            "phone": f"206-{random.randint(200, 999)}-{random.randint(0, 9999):04d}",
-            "email": f"visitor-{uuid.uuid4().hex[:12]}@bench.example",
-            "voicemail_ok": "yes",
-            "service": "not_sure",
-            "session_format": "either",
-            "state_of_residence": "WA",
-            "consent": "on",
-            "website": "",
-        }
         with self.client.post(
             "/consultation/details/",
             data=form,

@@ -14,6 +14,28 @@ SLOT_LINK = re.compile(r'href="/consultation/details/\?slot=([0-9TZ]{14})"')
 DAY_LINK = re.compile(r'class="day-strip__day[^"]*" href="\?day=([0-9-]+)#times"')
 
 
+def booking_form_filled(form_page, *, slot, first_name, phone, email):
+    """What a visitor sends to book `slot` from the form page they were shown; None if the page has no form."""
+    csrf, token = CSRF.search(form_page), FORM_TOKEN.search(form_page)
+    if not (csrf and token):
+        return None
+    return {
+        "csrfmiddlewaretoken": csrf.group(1),
+        "form_token": token.group(1),
+        "slot": slot,
+        "first_name": first_name,
+        "last_name": "Visitor",
+        "phone": phone,
+        "email": email,
+        "voicemail_ok": "yes",
+        "service": "not_sure",
+        "session_format": "either",
+        "state_of_residence": "WA",
+        "consent": "on",
+        "website": "",
+    }
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None  # the drill looks at each redirect itself
@@ -60,24 +82,9 @@ class Visitor:
         status, body, _ = self.request(path)
         if status != 200:
             return {"outcome": _failure(status), "step": "form", "status": status}
-        csrf, token = CSRF.search(body), FORM_TOKEN.search(body)
-        if not (csrf and token):
+        form = booking_form_filled(body, slot=slot, first_name="Drill", phone=self.phone, email=self.email)
+        if form is None:
             return {"outcome": "error", "step": "form", "status": status}
-        form = {
-            "csrfmiddlewaretoken": csrf.group(1),
-            "form_token": token.group(1),
-            "slot": slot,
-            "first_name": "Drill",
-            "last_name": "Visitor",
-            "phone": self.phone,
-            "email": self.email,
-            "voicemail_ok": "yes",
-            "service": "not_sure",
-            "session_format": "either",
-            "state_of_residence": "WA",
-            "consent": "on",
-            "website": "",
-        }
         status, body, location = self.request(path, form)
         if status in (302, 303) and location:
             confirmation = urllib.parse.urlsplit(location).path
