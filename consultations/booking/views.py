@@ -1,5 +1,6 @@
 """The booking pages: open times, the forms, and a booking's private page reached through its signed link."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -48,7 +49,11 @@ from thrive.outage import when_database_down
 from thrive.visitor_limits import visitor_attempt_over_limit
 
 # The ids of the bookings this browser made: the only way a booking attempt learns of an earlier call.
-SESSION_BOOKINGS = "consultation_ids"
+# A signed cookie of its own rather than the session: a visitor's booking then writes no session row
+# (four queries), and their later pages still come whole from the page cache. Signed with SECRET_KEY,
+# it can't be made to name someone else's booking; like a session, it lasts SESSION_COOKIE_AGE.
+OWN_BOOKINGS_COOKIE = "bookings"
+OWN_BOOKINGS_SALT = "consultations.booking.own-bookings"
 
 
 @require_safe
@@ -83,15 +88,28 @@ def _practice():
 
 
 def _own_bookings(request):
-    return request.session.get(SESSION_BOOKINGS, [])
+    value = request.get_signed_cookie(
+        OWN_BOOKINGS_COOKIE, default="", salt=OWN_BOOKINGS_SALT, max_age=settings.SESSION_COOKIE_AGE
+    )
+    return [int(pk) for pk in value.split(",") if pk.isdigit()]
 
 
-def _remember(request, consultation):
-    """Let this browser reach its own booking again, e.g. when it tries to book a second call."""
+def _to_own_booking(request, consultation):
+    """The redirect to a booking's private page that also lets this browser reach it again (the last five)."""
+    response = redirect("consultations:manage", token=consultation_token(consultation))
     own = _own_bookings(request)
     if consultation.pk not in own:
-        request.session[SESSION_BOOKINGS] = [*own[-4:], consultation.pk]
-    return consultation_token(consultation)
+        own = [*own[-4:], consultation.pk]
+    response.set_signed_cookie(
+        OWN_BOOKINGS_COOKIE,
+        ",".join(map(str, own)),
+        salt=OWN_BOOKINGS_SALT,
+        max_age=settings.SESSION_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def _already_booked(request, existing):
@@ -141,7 +159,7 @@ def details(request):
             except SlotUnavailable as exc:
                 slot_error = SLOT_TAKEN if exc.just_taken else SLOT_CLOSED
             else:
-                return redirect("consultations:manage", token=_remember(request, consultation))
+                return _to_own_booking(request, consultation)
     else:
         form = BookingForm(
             initial={"slot": source.get("slot", ""), "clinician": clinician.slug if clinician else ""},
@@ -199,7 +217,7 @@ def callback(request):
                 )
             except AlreadyBooked as exc:
                 return _already_booked(request, exc.consultation)
-            return redirect("consultations:manage", token=_remember(request, consultation))
+            return _to_own_booking(request, consultation)
     else:
         form = CallbackForm(
             initial={"clinician": clinician.slug if clinician else ""}, windows=windows, practice=_practice()

@@ -3,6 +3,7 @@ import re
 
 import pytest
 import time_machine
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
@@ -628,6 +629,27 @@ def test_recognising_the_browser_compares_bookings_not_link_strings(client, mari
     assert again.status_code == 409
     assert "/reschedule/" in again.content.decode()
     assert Consultation.objects.count() == 1
+
+
+def test_a_visitor_s_booking_writes_no_session_its_browser_keeps_a_signed_cookie(client, mari, settings):
+    settings.SESSION_COOKIE_SECURE = True
+    response = book(client)
+    assert response.status_code == 302
+    assert "sessionid" not in response.cookies
+    assert not Session.objects.exists()
+    cookie = response.cookies["bookings"]
+    assert (cookie["httponly"], cookie["secure"], cookie["samesite"]) == (True, True, "Lax")
+    assert cookie["max-age"] == settings.SESSION_COOKIE_AGE
+
+
+def test_a_bookings_cookie_not_signed_by_the_site_is_not_recognised(client, mari):
+    book(client, email="ada@example.com")
+    first = Consultation.objects.get()
+    stranger = Client(REMOTE_ADDR="198.51.100.9")
+    stranger.cookies["bookings"] = str(first.pk)  # typed in, or copied with its signature cut off
+    response = book(stranger, slot=MONDAY_1015)
+    assert response.status_code == 302
+    assert Consultation.objects.filter(possible_duplicate_of=first).exists()
 
 
 def test_a_stranger_with_the_same_phone_books_and_both_calls_are_flagged(client, mari):
