@@ -209,9 +209,9 @@ def notification_context(notification):
 
 def notification_message(notification):
     """The email for one outbox row, ready to send."""
-    site = SiteSettings.get_solo()
     messages = event_messages(notification.event)
     context = notification_context(notification)
+    site = context["site"]
     # One template per kind of message: the HTML is the template itself, the subject and text are partials in it.
     template = messages.templates[notification.recipient_role]
     subject = re.sub(r"\s+", " ", render_to_string(f"{template}#subject", context)).strip()
