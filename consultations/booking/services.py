@@ -101,25 +101,34 @@ def consultation_book(*, consultation, starts_at, clinician=None, form_token=Non
 
     With no ``clinician`` it goes to the free clinician with the fewest upcoming calls, and
     to the next one when that one was taken meanwhile. A form token seen before returns the
-    booking it made, so a double click never books twice. The time is checked first; when the
+    booking it made, so a double click never books twice: the token is unique, so it is looked
+    up only when this attempt can't be saved as it is (the time closed, the contact details
+    already booked from this browser, the insert refused). The time is checked first; when the
     contact details already have an upcoming call, only the browser that booked it
     (``own_booking_ids``) hears so (AlreadyBooked); anyone else's booking is made and both calls
     are flagged as possible duplicates.
     """
     now = now or timezone.now()
-    if replayed := _replay(form_token):
-        return replayed
     slot = slot_lookup(starts_at=starts_at, clinician=clinician, now=now)
     if slot is None:
+        if replayed := _replay(form_token):
+            return replayed
         raise SlotUnavailable(just_taken=_booked_meanwhile(starts_at=starts_at, clinician=clinician, now=now))
-    earlier = _earlier_call(consultation, own_booking_ids=own_booking_ids, now=now)
+    try:
+        earlier = _earlier_call(consultation, own_booking_ids=own_booking_ids, now=now)
+    except AlreadyBooked:
+        if replayed := _replay(form_token):
+            return replayed
+        raise
 
     consultation.possible_duplicate_of = earlier
     consultation.starts_at = slot.starts_at
     consultation.status = Status.CONFIRMED
     consultation.form_token = form_token or None
     _record_consent(consultation, now)
-    for candidate in clinicians_by_fewest_upcoming(clinician_ids=slot.clinician_ids, now=now):
+    # A clinician chosen by name is the only one the time was looked up for: no one to rank.
+    candidates = [clinician] if clinician else clinicians_by_fewest_upcoming(clinician_ids=slot.clinician_ids, now=now)
+    for candidate in candidates:
         consultation.clinician = candidate
         consultation.pk = None
         consultation._state.adding = True

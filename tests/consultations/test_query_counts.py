@@ -53,7 +53,8 @@ def _book(client, slot):
     return client.post(DETAILS, data)
 
 
-def test_booking_post(client, django_assert_num_queries):
+@pytest.mark.parametrize("chosen", ["", "maricor-coquia"], ids=["anyone", "a-clinician-chosen"])
+def test_booking_post(client, django_assert_num_queries, chosen):
     _book(Client(REMOTE_ADDR="10.0.0.9"), MONDAY_1015)  # the policy's version is recorded once and cached, by the first
     page = client.get(DETAILS, {"slot": MONDAY_10})
     data = booking_form_data(
@@ -61,11 +62,13 @@ def test_booking_post(client, django_assert_num_queries):
         form_token=page.context["form"].initial["form_token"],
         phone="206-201-0124",
         email="b@example.com",
+        clinician=chosen,
     )
-    # A replay check; the day's open times (4); an earlier call; the clinicians; the call, its history
-    # and its notifications in one transaction (7). The policy's version is cached; the browser's own
-    # bookings go in a signed cookie, not a session.
-    with django_assert_num_queries(14):
+    # The clinician chosen by name, or else the free ones ranked by their upcoming calls; the day's open
+    # times (4); an earlier call; the call, its history and its notifications in one transaction (7).
+    # The policy's version is cached; the browser's own bookings go in a signed cookie, not a session;
+    # the form token is looked up only when the call can't simply be saved (a double click).
+    with django_assert_num_queries(13):
         response = client.post(DETAILS, data)
     assert response.status_code == 302
 

@@ -123,6 +123,34 @@ def test_the_same_form_token_returns_the_first_booking(recorded):
     assert len(recorded) == 1
 
 
+def test_the_same_form_sent_again_once_its_time_has_closed_returns_the_first_booking(recorded):
+    monday_hours(ClinicianFactory())
+    first = services.consultation_book(consultation=unsaved(), starts_at=pt(2026, 3, 2, 10, 0), form_token="same")
+    again = services.consultation_book(consultation=unsaved(), starts_at=pt(2026, 3, 2, 10, 0), form_token="same")
+    assert again.pk == first.pk
+    assert Consultation.objects.count() == 1
+
+
+def test_the_same_form_sent_again_by_the_browser_that_booked_returns_the_booking_not_the_offer_to_move(recorded):
+    monday_hours(ClinicianFactory())
+    first = services.consultation_book(consultation=unsaved(), starts_at=pt(2026, 3, 2, 10, 0), form_token="same")
+    again = services.consultation_book(
+        consultation=unsaved(), starts_at=pt(2026, 3, 2, 10, 15), form_token="same", own_booking_ids=[first.pk]
+    )
+    assert again.pk == first.pk
+    assert Consultation.objects.count() == 1
+
+
+def test_the_same_form_sent_again_while_another_clinician_is_free_then_books_nothing_more(recorded):
+    monday_hours(ClinicianFactory())
+    monday_hours(ClinicianFactory())
+    first = services.consultation_book(consultation=unsaved(), starts_at=pt(2026, 3, 2, 10, 0), form_token="same")
+    again = services.consultation_book(consultation=unsaved(), starts_at=pt(2026, 3, 2, 10, 0), form_token="same")
+    assert again.pk == first.pk
+    assert Consultation.objects.get().possible_duplicate_of is None
+    assert len(recorded) == 1
+
+
 @pytest.fixture(params=["phone", "email"])
 def same_person(request):
     """An upcoming call, and a new booking's details that share its phone number or its email address."""
