@@ -194,14 +194,14 @@ def _record_outcome(notification, **fields):
     """Record how the send went, in its own transaction, on a fresh connection if the old one was lost.
 
     Only the claim this worker holds is updated: if its lease ran out and another worker
-    claimed the row meanwhile, that worker records its own outcome.
+    claimed the row meanwhile, that worker records its own outcome. One UPDATE, committed on
+    its own (autocommit): no BEGIN and COMMIT around it to send.
     """
     for wait in (*RECORD_RETRY_WAITS, None):
         try:
-            with transaction.atomic():
-                Notification.objects.filter(
-                    pk=notification.pk, status=Notification.Status.SENDING, attempts=notification.attempts
-                ).update(**fields)
+            Notification.objects.filter(
+                pk=notification.pk, status=Notification.Status.SENDING, attempts=notification.attempts
+            ).update(**fields)
             return
         except (OperationalError, InterfaceError):
             if wait is None or transaction.get_connection().in_atomic_block:

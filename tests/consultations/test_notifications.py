@@ -11,7 +11,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 
 from consultations.booking.services import consultation_cancel
-from consultations.models import Consultation, Notification
+from consultations.models import Consultation, ConsultationSettings, Notification
 from consultations.outbox.sending import notification_send
 from consultations.outbox.services import notifications_record
 from consultations.timefmt import PRACTICE_TZ
@@ -477,3 +477,15 @@ def test_one_task_sends_the_other_rows_when_one_is_turned_away_and_gives_that_on
     assert set(statuses.values()) == {Notification.Status.SENT}
     [call] = retry.call_args_list
     assert call.args == ((to_client.pk,),) and call.kwargs == {"countdown": settings.NOTIFICATION_RETRY_BASE_SECONDS}
+
+
+def test_sending_a_message_claims_it_in_one_short_transaction_and_records_the_outcome_in_one_update(
+    django_assert_num_queries,
+):
+    ConsultationSettings.get_solo()  # kept in the cache, as the worker finds it
+    with transaction.atomic():
+        rows = notifications_record(consultation=booking(), event=Notification.Event.BOOKED)
+    to_client = next(row for row in rows if row.recipient_role == Notification.Role.CLIENT)
+    # The claim: its transaction (here a savepoint), the row locked, marked being sent. The outcome: one UPDATE.
+    with django_assert_num_queries(5):
+        assert notification_send(notification_id=to_client.pk).status == Notification.Status.SENT
