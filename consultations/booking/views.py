@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from consultations.booking.forms import BookingForm, CallbackForm, RescheduleForm
+from consultations.booking.forms import BookingForm, CallbackForm, RescheduleForm, new_form_token
 from consultations.booking.selectors import bookable_clinician, bookable_clinicians
 from consultations.booking.services import (
     AlreadyBooked,
@@ -46,6 +46,7 @@ from consultations.tokens import (
 from thrive.chrome import site_chrome
 from thrive.middleware import CACHEABLE_UNTIL_ATTRIBUTE, cache_whole_page
 from thrive.outage import when_database_down
+from thrive.skeleton import hole, skeleton_response
 from thrive.visitor_limits import visitor_attempt_over_limit
 
 # The ids of the bookings this browser made: the only way a booking attempt learns of an earlier call.
@@ -128,6 +129,35 @@ SLOT_TAKEN = "That time was just taken by someone else. Here are the nearest ope
 SLOT_CLOSED = "That time isn't open any more. Here are the nearest open times."
 
 
+def _empty_booking_form(request, *, chosen, clinician):
+    """The form for an open time as nobody has filled it in: one page for everyone but its tokens and the time."""
+    slug = clinician.slug if clinician else ""
+
+    def context():
+        initial = {"slot": hole("slot"), "clinician": slug, "form_token": hole("form_token")}
+        return {
+            "form": BookingForm(initial=initial, practice=_practice()),
+            "chosen": {"key": hole("slot"), "label": hole("slot_label"), "day_key": hole("slot_day")},
+            "clinician": clinician,
+        }
+
+    values = {
+        "slot": chosen.key,
+        "slot_label": chosen.label,
+        "slot_day": chosen.day_key,
+        "form_token": new_form_token(),
+    }
+    return skeleton_response(
+        request,
+        "consultations/details.html",
+        name=f"booking-form:{slug}",
+        context=context,
+        values=values,
+        # The time is a hole: the page shows nothing else of the open times, so a booking leaves it be.
+        with_open_times=False,
+    )
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @when_database_down(nothing_done="Nothing was booked.", form_class=BookingForm)
 def details(request):
@@ -161,6 +191,11 @@ def details(request):
             else:
                 return _to_own_booking(request, consultation)
     else:
+        # Shown, not booked: the public list is enough here, and the booking checks the time afresh.
+        chosen = visitor_slot_lookup(starts_at=wanted, clinician=clinician)
+        if chosen is not None:
+            return _empty_booking_form(request, chosen=chosen, clinician=clinician)
+        # That time has gone: the page offers the nearest open times instead.
         form = BookingForm(
             initial={"slot": source.get("slot", ""), "clinician": clinician.slug if clinician else ""},
             practice=_practice(),
@@ -170,9 +205,6 @@ def details(request):
         chosen = None
     elif request.method == "POST":
         chosen = slot_lookup(starts_at=wanted, clinician=clinician)
-    else:
-        # Shown, not booked: the public list is enough here, and the booking checks the time afresh.
-        chosen = visitor_slot_lookup(starts_at=wanted, clinician=clinician)
     alternatives = []
     if chosen is None:
         slot_error = slot_error or (form.errors.get("slot") or [SLOT_CLOSED])[0]

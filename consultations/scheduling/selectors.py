@@ -63,6 +63,11 @@ class Slot:
     def label(self):
         return format_moment(self.starts_at)
 
+    @property
+    def day_key(self):
+        """Its Pacific date as the slot page's ?day= takes it."""
+        return self.local_start.date().isoformat()
+
 
 @dataclass(frozen=True)
 class SlotDay:

@@ -29,6 +29,7 @@ from consultations.models import Consultation, Notification
 from consultations.outbox.services import notifications_record, notifications_requeue_stale
 from consultations.outbox.tasks import send_notification
 from consultations.scheduling.selectors import slot_key
+from tests.consultations.booking_pages import form_token
 from tests.consultations.factories import (
     booking_form_data,
     open_practice,
@@ -256,7 +257,7 @@ def book_in_the_browser_way(client, practice, **overrides):
     """Submit the booking form as a person does: open the form for a time, fill it in, send it."""
     _, starts_at = practice
     slot = slot_key(starts_at)
-    form = client.get("/consultation/details/", {"slot": slot}).context["form"]
+    token = form_token(client.get("/consultation/details/", {"slot": slot}))
     data = booking_form_data(
         **{
             "slot": slot,
@@ -269,7 +270,7 @@ def book_in_the_browser_way(client, practice, **overrides):
             "session_format": "online",
             "state_of_residence": "WA",
             "note": "Please don't leave a voicemail about my anxiety.",
-            "form_token": form.initial["form_token"],
+            "form_token": token,
         }
         | overrides
     )

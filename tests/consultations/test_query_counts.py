@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from tests.consultations.booking_pages import BOOK, CALLBACK, DETAILS, MONDAY_10, MONDAY_1015
+from tests.consultations.booking_pages import BOOK, CALLBACK, DETAILS, MONDAY_10, MONDAY_1015, form_token
 from tests.consultations.factories import ConsultationSettingsFactory, booking_form_data, pt
 from tests.pages.factories import PageFactory
 from thrive.cache import bump_content_generation
@@ -49,7 +49,7 @@ def test_booking_form(client, django_assert_num_queries):
 
 def _book(client, slot):
     page = client.get(DETAILS, {"slot": slot})
-    data = booking_form_data(slot=slot, form_token=page.context["form"].initial["form_token"])
+    data = booking_form_data(slot=slot, form_token=form_token(page))
     return client.post(DETAILS, data)
 
 
@@ -59,7 +59,7 @@ def test_booking_post(client, django_assert_num_queries, chosen):
     page = client.get(DETAILS, {"slot": MONDAY_10})
     data = booking_form_data(
         slot=MONDAY_10,
-        form_token=page.context["form"].initial["form_token"],
+        form_token=form_token(page),
         phone="206-201-0124",
         email="b@example.com",
         clinician=chosen,

@@ -6,12 +6,15 @@ import time_machine
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.test import Client
 
+from consultations.booking.forms import BookingForm
 from consultations.models import Consultation
 from consultations.outbox.emails import notification_message
+from consultations.scheduling.selectors import visitor_slot_lookup
 from consultations.tokens import consultation_from_token
-from tests.consultations.booking_pages import BOOK, CALLBACK, DETAILS, MONDAY_10, MONDAY_1015
+from tests.consultations.booking_pages import BOOK, CALLBACK, DETAILS, MONDAY_10, MONDAY_1015, form_token
 from tests.consultations.factories import (
     ClinicianFactory,
     ConsultationFactory,
@@ -23,6 +26,7 @@ from tests.consultations.factories import (
 )
 from tests.pages.factories import AnnouncementFactory, PageFactory
 from thrive.cache import bump_content_generation
+from thrive.chrome import site_chrome
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sunday_march_1")]
 
@@ -43,7 +47,7 @@ def mari(mari):
 def form_data(client, slot=MONDAY_10, **overrides):
     """What a person fills in, with the one-time token from a fresh form."""
     page = client.get(DETAILS, {"slot": slot})
-    return booking_form_data(slot=slot, form_token=page.context["form"].initial["form_token"], **overrides)
+    return booking_form_data(slot=slot, form_token=form_token(page), **overrides)
 
 
 def book(client, **overrides):
@@ -247,6 +251,55 @@ def test_booking_form_shows_the_chosen_time_crisis_notice_and_privacy_link(clien
     assert "csrfmiddlewaretoken" in html
     assert "Please don't include health details" in html
     assert '<meta name="robots" content="noindex">' in html
+
+
+def test_the_kept_booking_form_shows_each_request_its_own_time_and_clinician(client, mari):
+    ten = client.get(DETAILS, {"slot": MONDAY_10}).content.decode()
+    quarter_past = client.get(DETAILS, {"slot": MONDAY_1015, "clinician": "maricor-coquia"}).content.decode()
+    assert '<strong class="chosen-slot__time">Monday, March 2, 10:00 AM Pacific Time</strong>.' in ten
+    assert f'<input type="hidden" name="slot" value="{MONDAY_10}">' in ten
+    assert 'href="/consultation/?day=2026-03-02#times"' in ten
+    assert 'name="clinician"' not in ten
+    assert "10:15 AM Pacific Time</strong> with Maricor Coquia." in quarter_past
+    assert f'<input type="hidden" name="slot" value="{MONDAY_1015}">' in quarter_past
+    assert 'href="/consultation/?day=2026-03-02&amp;clinician=maricor-coquia#times"' in quarter_past
+    assert '<input type="hidden" name="clinician" value="maricor-coquia">' in quarter_past
+    assert MONDAY_10 not in quarter_past and "Maricor" not in ten
+
+
+def test_the_kept_booking_form_is_the_page_its_template_renders_for_this_visitor(client, mari, rf):
+    kept = client.get(DETAILS, {"slot": MONDAY_10, "clinician": "maricor-coquia"})
+    form = BookingForm(
+        initial={"slot": MONDAY_10, "clinician": "maricor-coquia", "form_token": form_token(kept)},
+        practice=site_chrome()["settings"],
+    )
+    chosen = visitor_slot_lookup(starts_at=pt(2026, 3, 2, 10, 0), clinician=mari)
+    rendered = render_to_string(
+        "consultations/details.html", {"form": form, "chosen": chosen, "clinician": mari}, rf.get(DETAILS)
+    )
+    assert _masked(kept.content.decode()) == _masked(rendered)
+
+
+def test_each_visitor_gets_their_own_csrf_and_form_tokens_on_the_kept_booking_form(mari):
+    ada, bea = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    ada_page, bea_page = ada.get(DETAILS, {"slot": MONDAY_10}), bea.get(DETAILS, {"slot": MONDAY_10})
+    csrf = [
+        re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
+        for page in (ada_page, bea_page)
+    ]
+    assert csrf[0] != csrf[1]
+    assert form_token(ada_page) != form_token(bea_page)
+    # A token works only with the cookie of the visitor it was made for.
+    data = booking_form_data(slot=MONDAY_10, form_token=form_token(bea_page), csrfmiddlewaretoken=csrf[0])
+    assert bea.post(DETAILS, data).status_code == 403
+    assert bea.post(DETAILS, data | {"csrfmiddlewaretoken": csrf[1]}).status_code == 302
+
+
+def test_a_change_to_the_practice_shows_at_once_on_the_kept_booking_form(client, mari, site_settings):
+    assert site_settings.phone in client.get(DETAILS, {"slot": MONDAY_10}).content.decode()
+    site_settings.phone = "206-201-0999"
+    site_settings.save()
+    assert "206-201-0999" in client.get(DETAILS, {"slot": MONDAY_10}).content.decode()
 
 
 def test_a_booking_is_saved_and_redirects_to_its_confirmation(client, mari):
@@ -756,8 +809,8 @@ def test_the_home_page_offers_the_next_open_times_straight_to_the_form(client, m
     ]
     assert '<a href="/consultation/">More times</a>' in html
     # Choosing one goes straight to the form, with that time.
-    form = client.get(f"/consultation/details/?slot={MONDAY_10}")
-    assert form.context["chosen"].key == MONDAY_10
+    form = client.get(f"/consultation/details/?slot={MONDAY_10}").content.decode()
+    assert f'<input type="hidden" name="slot" value="{MONDAY_10}">' in form
 
 
 def test_the_home_page_shows_a_booked_time_gone_at_once(client, mari):

@@ -11,6 +11,7 @@ from django.test import RequestFactory
 from clinicians.models import Clinician
 from consultations.scheduling.selectors import open_slots
 from consultations.tokens import consultation_token
+from tests.consultations.booking_pages import form_token
 from tests.consultations.factories import ConsultationFactory, booking_form_data
 from tests.html_checker import html_errors
 from tests.public import NOT_FOUND_PATH, database_down_requests, public_paths
@@ -75,8 +76,8 @@ def test_every_state_of_the_booking_journey_is_valid_html(client, vnu, tmp_path)
     save(tmp_path, "empty-day", response)
 
     def details(slot, **typed):
-        form_token = client.get("/consultation/details/", {"slot": slot.key}).context["form"].initial["form_token"]
-        return client.post("/consultation/details/", booking_form_data(slot=slot.key, form_token=form_token, **typed))
+        token = form_token(client.get("/consultation/details/", {"slot": slot.key}))
+        return client.post("/consultation/details/", booking_form_data(slot=slot.key, form_token=token, **typed))
 
     response = details(slots[0], email="", session_format="online", state_of_residence="OR")
     assert b'<details class="booking-more" open>' in response.content

@@ -20,6 +20,7 @@ from consultations.models import Consultation
 from consultations.scheduling.selectors import slot_key
 from consultations.tokens import consultation_token
 from tests.clinicians.factories import StaffUserFactory
+from tests.consultations.booking_pages import form_token
 from tests.consultations.factories import (
     ConsultationFactory,
     booking_form_data,
@@ -81,7 +82,7 @@ def visitor():
 
 
 def booking_form(client, slot):
-    form = client.get("/consultation/details/", {"slot": slot}).context["form"]
+    token = form_token(client.get("/consultation/details/", {"slot": slot}))
     return booking_form_data(
         slot=slot,
         first_name="River",
@@ -90,7 +91,7 @@ def booking_form(client, slot):
         email="river@example.com",
         voicemail_ok="no",
         note="Mornings are best for me.",
-        form_token=form.initial["form_token"],
+        form_token=token,
     )
 
 
