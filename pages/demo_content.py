@@ -278,23 +278,25 @@ PAGES = [
         "sections": [
             (
                 "What we collect",
-                "When you book a free consultation or ask us to call you back, we collect: your name and "
-                "preferred name, phone number, email address if you give one, whether we may leave a voicemail, "
-                "the kind of therapy and session format you are interested in, your state of residence, how you "
-                "heard of us, any short note you choose to add, and the time you chose.\n\n"
+                "When you book a free consultation or ask us to call you back, we collect: your name, phone "
+                "number and email address, whether we may leave a voicemail, and the time you chose (for a "
+                "callback, the days and times that suit you). If you choose to tell us, we also keep the name "
+                "you'd like us to use, the kind of therapy and session format you are interested in, your state "
+                "of residence (asked only for online sessions), how you heard of us and a short note.\n\n"
                 "Because you are contacting a therapy practice, Washington law treats this as consumer health "
                 "data. We ask you not to include health details in the note; we don't need them to call you.\n\n"
                 "We collect it only from you, through the booking form or when you call us. We also keep the time "
                 "you gave your consent and the version of this policy you agreed to, a record of the emails we "
                 "sent you about your call, and a history of changes to your booking.\n\n"
                 "We don't use analytics, advertising trackers or third-party scripts. The website sets only the "
-                "cookies it needs to work securely (a security token on forms, and a session cookie for staff "
-                "who sign in).",
+                "cookies it needs: a security token on forms; after you book, a cookie holding your booking's "
+                "number for two weeks, so that if you book again from the same browser we can offer to move "
+                "your call instead; and a session cookie for staff who sign in.",
             ),
             (
                 "Why we collect it",
-                "Only to arrange and make your consultation call, to send you a confirmation and reminder if you "
-                "gave an email address, and to keep the records the law requires of us. We collect it only with "
+                "Only to arrange and make your consultation call, to send you a confirmation and a reminder by "
+                "email, and to keep the records the law requires of us. We collect it only with "
                 "your consent, which you give when you book.",
             ),
             (
