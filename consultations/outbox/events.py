@@ -32,7 +32,8 @@ class EventMessages:
     """The messages one event sends."""
 
     about: About
-    # Who hears about it, in the order their rows are written, and the template each gets.
+    # Who hears about it, in the order their rows are written and sent, and the template each gets. The
+    # client comes first: theirs is the message a person is waiting for, and one change's rows go out in turn.
     templates: Mapping[Role, str]
     # Tells the client when their call is: carries the calendar file, is not sent once the call has
     # moved again (a newer message has the right time), and makes a reminder needless inside its window.
@@ -53,8 +54,8 @@ class EventMessages:
 
 
 def everyone(*, staff, client):
-    """The templates of a change everyone hears of: the call's clinician, the front desk, and the client."""
-    return {Role.CLINICIAN: staff, Role.FRONT_DESK: staff, Role.CLIENT: client}
+    """The templates of a change everyone hears of: the client, the call's clinician and the front desk."""
+    return {Role.CLIENT: client, Role.CLINICIAN: staff, Role.FRONT_DESK: staff}
 
 
 def to_one(role, template, **rules):
@@ -75,8 +76,8 @@ EVENTS = {
     Event.CALLBACK_REQUESTED: EventMessages(
         about=About.CALL,
         templates={
-            Role.FRONT_DESK: "consultations/email/callback_requested_staff.html",
             Role.CLIENT: "consultations/email/callback_requested_client.html",
+            Role.FRONT_DESK: "consultations/email/callback_requested_staff.html",
         },
     ),
     Event.RESCHEDULED: EventMessages(
@@ -100,18 +101,18 @@ EVENTS = {
     Event.PRACTICE_CANCELLED: EventMessages(
         about=About.CALL,
         templates={
-            Role.CLINICIAN: "consultations/email/practice_cancelled_staff.html",
             Role.CLIENT: "consultations/email/practice_cancelled_client.html",
+            Role.CLINICIAN: "consultations/email/practice_cancelled_staff.html",
         },
         repeatable=True,
     ),
     Event.PRACTICE_MOVED: EventMessages(
         about=About.CALL,
         templates={
+            Role.CLIENT: "consultations/email/practice_moved_client.html",
             Role.CLINICIAN: "consultations/email/practice_moved_staff.html",
             # When the practice gives the call to someone else, the clinician who had it hears too.
             Role.PREVIOUS_CLINICIAN: "consultations/email/practice_moved_staff.html",
-            Role.CLIENT: "consultations/email/practice_moved_client.html",
         },
         confirms_time=True,
         reports_move=True,

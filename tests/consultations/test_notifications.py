@@ -14,7 +14,9 @@ from consultations.booking.services import consultation_cancel
 from consultations.models import Consultation, ConsultationSettings, Notification
 from consultations.outbox.sending import notification_send
 from consultations.outbox.services import notifications_record
+from consultations.outbox.tasks import send_notification, send_notifications
 from consultations.timefmt import PRACTICE_TZ
+from consultations.tokens import consultation_from_token
 from tests.consultations.factories import (
     PERSONAL_DETAIL_PIECES,
     PERSONAL_DETAILS,
@@ -122,7 +124,6 @@ def test_staff_messages_carry_no_client_details_and_never_the_note(record):
 
 
 def test_client_confirmation_carries_the_private_manage_link(record):
-    from consultations.tokens import consultation_from_token
 
     consultation = booking()
 
@@ -398,8 +399,6 @@ def test_a_sent_message_is_never_sent_again(record):
     record(booking(), Notification.Event.BOOKED)
     row = Notification.objects.get(recipient_role=Notification.Role.CLIENT)
 
-    from consultations.outbox.tasks import send_notification
-
     send_notification.apply(args=[row.pk])
     send_notification.delay(row.pk)
 
@@ -429,9 +428,9 @@ def test_an_erased_client_is_not_written_to(record):
     assert mail.outbox == []
 
 
-def test_a_booking_is_handed_to_the_workers_in_one_task_that_sends_every_row(django_capture_on_commit_callbacks):
-    from consultations.outbox.tasks import send_notifications
-
+def test_a_booking_is_handed_to_the_workers_in_one_task_that_sends_every_row_the_clients_first(
+    django_capture_on_commit_callbacks,
+):
     consultation = booking()
     with (
         mock.patch.object(send_notifications, "delay") as publish,
@@ -446,6 +445,8 @@ def test_a_booking_is_handed_to_the_workers_in_one_task_that_sends_every_row(dja
     send_notifications.apply(args=[ids])
 
     assert sorted(message.to[0] for message in mail.outbox) == sorted(row.to_email for row in rows)
+    # The rows go out in turn, and the person waiting for theirs is the client.
+    assert mail.outbox[0].to == ["river@example.com"]
     assert set(Notification.objects.values_list("status", flat=True)) == {Notification.Status.SENT}
 
 
@@ -461,7 +462,6 @@ class RefusingOneAddress(BaseEmailBackend):
 
 
 def test_one_task_sends_the_other_rows_when_one_is_turned_away_and_gives_that_one_a_retry_of_its_own(settings):
-    from consultations.outbox.tasks import send_notification, send_notifications
 
     settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingOneAddress"}}
     with transaction.atomic():
