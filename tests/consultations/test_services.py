@@ -114,21 +114,18 @@ def test_times_that_are_not_open_are_refused(recorded, starts_at):
     assert not Consultation.objects.exists()
 
 
-def test_the_same_form_token_returns_the_first_booking(recorded):
+@pytest.mark.parametrize(
+    "sent_again_for",
+    [pt(2026, 3, 2, 10, 15), pt(2026, 3, 2, 10, 0)],
+    ids=["another-open-time", "its-own-time-now-closed"],
+)
+def test_the_same_form_token_returns_the_first_booking(recorded, sent_again_for):
     monday_hours(ClinicianFactory())
     first = services.consultation_book(consultation=unsaved(), starts_at=pt(2026, 3, 2, 10, 0), form_token="same")
-    again = services.consultation_book(consultation=unsaved(), starts_at=pt(2026, 3, 2, 10, 15), form_token="same")
+    again = services.consultation_book(consultation=unsaved(), starts_at=sent_again_for, form_token="same")
     assert again.pk == first.pk
     assert Consultation.objects.count() == 1
     assert len(recorded) == 1
-
-
-def test_the_same_form_sent_again_once_its_time_has_closed_returns_the_first_booking(recorded):
-    monday_hours(ClinicianFactory())
-    first = services.consultation_book(consultation=unsaved(), starts_at=pt(2026, 3, 2, 10, 0), form_token="same")
-    again = services.consultation_book(consultation=unsaved(), starts_at=pt(2026, 3, 2, 10, 0), form_token="same")
-    assert again.pk == first.pk
-    assert Consultation.objects.count() == 1
 
 
 def test_the_same_form_sent_again_by_the_browser_that_booked_returns_the_booking_not_the_offer_to_move(recorded):
