@@ -1,8 +1,10 @@
+import datetime
+
 import pytest
 import time_machine
 
 from tests.clinicians.factories import front_desk_user
-from tests.consultations.factories import pt
+from tests.consultations.factories import ClinicianFactory, ConsultationHoursFactory, pt
 from tests.pages.factories import PageFactory
 
 
@@ -26,3 +28,11 @@ def desk(client):
     """A client signed in as the front desk."""
     client.force_login(front_desk_user())
     return client
+
+
+@pytest.fixture
+def colleague(db):
+    """Another clinician, taking calls in the same Monday hours as Mari (10 AM to noon Pacific)."""
+    clinician = ClinicianFactory(full_name="Sam Colleague")
+    ConsultationHoursFactory(clinician=clinician, weekday=0, starts_at=datetime.time(10), ends_at=datetime.time(12))
+    return clinician

@@ -1,5 +1,4 @@
 import csv
-import datetime
 import io
 
 import pytest
@@ -11,13 +10,7 @@ from consultations.privacy.services import consultation_personal_data
 from consultations.timefmt import PRACTICE_TZ
 from tests.clinicians.factories import StaffUserFactory, clinician_user, front_desk_user
 from tests.consultations.admin_pages import admin_url
-from tests.consultations.factories import (
-    ClinicianFactory,
-    ConsultationFactory,
-    ConsultationHoursFactory,
-    TimeOffFactory,
-    pt,
-)
+from tests.consultations.factories import ConsultationFactory, TimeOffFactory, pt
 from thrive.spreadsheets import csv_safe
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("monday_morning")]
@@ -181,28 +174,24 @@ def test_staff_booking_without_a_time_is_a_callback_request(desk, mari):
     assert Consultation.objects.get().is_callback_request
 
 
-def test_reassigning_to_a_busy_clinician_is_refused(desk, mari):
-    other = ClinicianFactory(full_name="Sam Busy")
-    ConsultationHoursFactory(clinician=other, weekday=0, starts_at=datetime.time(10), ends_at=datetime.time(12))
+def test_reassigning_to_a_busy_clinician_is_refused(desk, mari, colleague):
     call = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
-    ConsultationFactory(clinician=other, starts_at=pt(2026, 3, 2, 10, 0))
-    response = desk.post(admin_url("change", call), change_data(call, clinician=other.pk))
+    ConsultationFactory(clinician=colleague, starts_at=pt(2026, 3, 2, 10, 0))
+    response = desk.post(admin_url("change", call), change_data(call, clinician=colleague.pk))
     assert response.status_code == 200
     assert "That time isn" in response.content.decode()
     call.refresh_from_db()
     assert call.clinician == mari
 
 
-def test_reassigning_to_a_free_clinician_moves_the_call(desk, mari):
-    other = ClinicianFactory(full_name="Sam Free")
-    ConsultationHoursFactory(clinician=other, weekday=0, starts_at=datetime.time(10), ends_at=datetime.time(12))
+def test_reassigning_to_a_free_clinician_moves_the_call(desk, mari, colleague):
     call = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
     response = desk.post(
-        admin_url("change", call), change_data(call, clinician=other.pk, internal_notes="Mari is out sick")
+        admin_url("change", call), change_data(call, clinician=colleague.pk, internal_notes="Mari is out sick")
     )
     assert response.status_code == 302
     call.refresh_from_db()
-    assert call.clinician == other
+    assert call.clinician == colleague
     assert call.internal_notes == "Mari is out sick"
 
 

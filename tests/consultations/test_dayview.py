@@ -122,15 +122,14 @@ def test_an_outside_next_address_is_not_followed(desk, mari):
     assert response["Location"].startswith(admin_url("day"))
 
 
-def test_a_clinician_sees_and_marks_only_their_own_calls(client, mari):
-    colleague = ClinicianFactory(full_name="Other Colleague")
+def test_a_clinician_sees_and_marks_only_their_own_calls(client, mari, colleague):
     own = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
     theirs = ConsultationFactory(clinician=colleague, starts_at=pt(2026, 3, 2, 10, 0))
     client.force_login(clinician_user(mari))
     for params in ({}, {"clinician": colleague.pk}, {"date": "2026-03-02", "clinician": colleague.pk}):
         html = client.get(admin_url("day"), params).content.decode()
         assert theirs.reference not in html
-        assert "Other Colleague" not in html
+        assert colleague.full_name not in html
     assert own.reference in client.get(admin_url("day")).content.decode()
     assert (
         client.post(admin_url("status", theirs), {"status": "called", "expected_status": "confirmed"}).status_code
@@ -140,8 +139,7 @@ def test_a_clinician_sees_and_marks_only_their_own_calls(client, mari):
     assert theirs.status == Status.CONFIRMED
 
 
-def test_the_clinician_filter_limits_the_front_desk_to_one_clinician(desk, mari):
-    colleague = ClinicianFactory(full_name="Other Colleague")
+def test_the_clinician_filter_limits_the_front_desk_to_one_clinician(desk, mari, colleague):
     own = ConsultationFactory(clinician=mari, starts_at=pt(2026, 3, 2, 10, 0))
     theirs = ConsultationFactory(clinician=colleague, starts_at=pt(2026, 3, 2, 10, 0))
     html = desk.get(admin_url("day"), {"clinician": mari.pk}).content.decode()
