@@ -3,7 +3,7 @@ from django.db import models, transaction
 from django.urls import reverse
 
 from clinicians.photos import CARD_SIZE, photo_renditions, validate_photo_upload
-from thrive.markdown import render_markdown
+from thrive.markdown import markdown_html
 
 
 class Service(models.TextChoices):
@@ -144,13 +144,8 @@ class Clinician(models.Model):
         """The card photo's side in pixels: it was never enlarged past the original."""
         return min(CARD_SIZE, self.photo_width or CARD_SIZE)
 
-    @property
-    def short_bio_html(self):
-        return render_markdown(self.short_bio)
-
-    @property
-    def full_bio_html(self):
-        return render_markdown(self.full_bio)
+    short_bio_html = markdown_html("short_bio")
+    full_bio_html = markdown_html("full_bio")
 
     @property
     def services(self):

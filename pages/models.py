@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from thrive.markdown import render_markdown
+from thrive.markdown import markdown_html
 
 HOME_SLUG = "home"
 # Paths that belong to other parts of the site and so can't be page slugs.
@@ -106,9 +106,7 @@ class Section(models.Model):
         self.anchor = slugify(self.heading)[:80]
         super().save(*args, **kwargs)
 
-    @property
-    def body_html(self):
-        return render_markdown(self.body)
+    body_html = markdown_html("body")
 
 
 class AnnouncementQuerySet(models.QuerySet):
@@ -172,6 +170,4 @@ class PolicyVersion(models.Model):
     def __str__(self):
         return f"Privacy policy published {timezone.localtime(self.published_at):%-d %B %Y, %-I:%M %p}"
 
-    @property
-    def text_html(self):
-        return render_markdown(self.text)
+    text_html = markdown_html("text")

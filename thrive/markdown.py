@@ -24,3 +24,8 @@ def render_markdown(text: str) -> SafeString:
         link_rel="noopener noreferrer",
     )
     return mark_safe(clean)  # noqa: S308 - nh3 has sanitized it
+
+
+def markdown_html(field_name):
+    """A model property: the Markdown in the field `field_name` as HTML that is safe to show."""
+    return property(lambda instance: render_markdown(getattr(instance, field_name)))
