@@ -25,6 +25,13 @@ class NotificationQuerySet(models.QuerySet):
         )
 
 
+def about(model, *, help_text=""):
+    """A message's link to what it is about: empty on messages about something else, and gone with it."""
+    return models.ForeignKey(
+        model, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications", help_text=help_text
+    )
+
+
 class Notification(models.Model):
     """The outbox: one message to one recipient about one event, written with the change it reports."""
 
@@ -59,17 +66,8 @@ class Notification(models.Model):
     # A message in one of these may be in someone's inbox already: sending it again asks first.
     MAY_HAVE_BEEN_DELIVERED = [Status.SENT, Status.SENDING]
 
-    consultation = models.ForeignKey(
-        Consultation, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
-    )
-    clinician = models.ForeignKey(
-        Clinician,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="notifications",
-        help_text="The clinician a staff message or daily list is for.",
-    )
+    consultation = about(Consultation)
+    clinician = about(Clinician, help_text="The clinician a staff message or daily list is for.")
     event = models.CharField(max_length=40, choices=Event, help_text="What happened that this message is about.")
     recipient_role = models.CharField(
         max_length=20, choices=Role, help_text="Who the message is for: the client, a clinician or the front desk."
@@ -98,21 +96,9 @@ class Notification(models.Model):
         help_text="For a call given to another clinician: who had it before.",
     )
     digest_date = models.DateField(null=True, blank=True, help_text="Daily lists: the day the list is for.")
-    privacy_request = models.ForeignKey(
-        "PrivacyRequest",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="notifications",
-        help_text="For a privacy request alert: the request it is about.",
-    )
-    access_code = models.ForeignKey(
-        "DataAccessCode",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="notifications",
-        help_text="For a one-time code: the code it carries (never stored in readable form).",
+    privacy_request = about("PrivacyRequest", help_text="For a privacy request alert: the request it is about.")
+    access_code = about(
+        "DataAccessCode", help_text="For a one-time code: the code it carries (never stored in readable form)."
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
