@@ -31,7 +31,8 @@ class About(StrEnum):
 class EventMessages:
     """The messages one event sends."""
 
-    about: About
+    # Most messages are about one call: the catalogue names `about` only for the others.
+    about: About = About.CALL
     # Who hears about it, in the order their rows are written and sent, and the template each gets. The
     # client comes first: theirs is the message a person is waiting for, and one change's rows go out in turn.
     templates: Mapping[Role, str]
@@ -67,21 +68,18 @@ EVENTS = {
     # The front desk hears of every new booking and callback request; the clinician of every change to
     # their calls; the client of every change to their own booking, when they gave an email address.
     Event.BOOKED: EventMessages(
-        about=About.CALL,
         templates=everyone(
             staff="consultations/email/booked_staff.html", client="consultations/email/booked_client.html"
         ),
         confirms_time=True,
     ),
     Event.CALLBACK_REQUESTED: EventMessages(
-        about=About.CALL,
         templates={
             Role.CLIENT: "consultations/email/callback_requested_client.html",
             Role.FRONT_DESK: "consultations/email/callback_requested_staff.html",
         },
     ),
     Event.RESCHEDULED: EventMessages(
-        about=About.CALL,
         templates=everyone(
             staff="consultations/email/rescheduled_staff.html", client="consultations/email/rescheduled_client.html"
         ),
@@ -91,7 +89,6 @@ EVENTS = {
         client_change=True,
     ),
     Event.CANCELLED: EventMessages(
-        about=About.CALL,
         templates=everyone(
             staff="consultations/email/cancelled_staff.html", client="consultations/email/cancelled_client.html"
         ),
@@ -99,7 +96,6 @@ EVENTS = {
         client_change=True,
     ),
     Event.PRACTICE_CANCELLED: EventMessages(
-        about=About.CALL,
         templates={
             Role.CLIENT: "consultations/email/practice_cancelled_client.html",
             Role.CLINICIAN: "consultations/email/practice_cancelled_staff.html",
@@ -107,7 +103,6 @@ EVENTS = {
         repeatable=True,
     ),
     Event.PRACTICE_MOVED: EventMessages(
-        about=About.CALL,
         templates={
             Role.CLIENT: "consultations/email/practice_moved_client.html",
             Role.CLINICIAN: "consultations/email/practice_moved_staff.html",
@@ -118,9 +113,7 @@ EVENTS = {
         reports_move=True,
         repeatable=True,
     ),
-    Event.REMINDER: to_one(
-        Role.CLIENT, "consultations/email/reminder_client.html", about=About.CALL, only_before_call=True
-    ),
+    Event.REMINDER: to_one(Role.CLIENT, "consultations/email/reminder_client.html", only_before_call=True),
     # Recorded by services.digest_record, for each clinician with calls the next day.
     Event.DIGEST: to_one(Role.CLINICIAN, "consultations/email/digest_staff.html", about=About.DAY),
     # Recorded by services.privacy_request_alert_record, when someone uses the privacy request form.
@@ -128,7 +121,7 @@ EVENTS = {
         Role.FRONT_DESK, "consultations/email/privacy_request_staff.html", about=About.PRIVACY_REQUEST
     ),
     # Recorded by services.private_link_record, when a client asks for a fresh link to their booking.
-    Event.PRIVATE_LINK: to_one(Role.CLIENT, "consultations/email/private_link_client.html", about=About.CALL),
+    Event.PRIVATE_LINK: to_one(Role.CLIENT, "consultations/email/private_link_client.html"),
     # Recorded by services.access_code_record, when a client asks for a code to see their data.
     Event.ACCESS_CODE: to_one(Role.CLIENT, "consultations/email/access_code_client.html", about=About.ACCESS_CODE),
     # Recorded by services.calendar_outage_record, once per outage, when a clinician's own calendar has
