@@ -50,84 +50,93 @@ class Bar:
         return round(self.y + self.height - 3, 1)
 
 
+@dataclasses.dataclass(frozen=True)
+class Frame:
+    """A chart's size, and the room kept between its edges and its bars for text."""
+
+    width: int
+    height: int = 0
+    left: int = 0
+    right: int = 0
+    top: int = 0
+    bottom: int = 0
+
+    @property
+    def plot_width(self):
+        return self.width - self.left - self.right
+
+    @property
+    def plot_height(self):
+        return self.height - self.top - self.bottom
+
+
+# One labelled bar a row, as tall as its rows: room at the right for the count at a bar's end.
+ROWS = Frame(width=400, right=90)
+# A row, top to bottom: its label, its bar, and the gap before the next row.
+ROW_LABEL, ROW_BAR, ROW_GAP = 20, 16, 10
+# A stacked bar a week: room at the left for the axis's numbers, and below for the weeks' dates.
+WEEKS = Frame(width=640, height=260, left=40, top=10, bottom=30)
+
+
 @dataclasses.dataclass
 class HorizontalChart:
     """One labelled bar a row: for outcomes, where people heard of the practice, clinicians."""
 
+    frame: Frame
     bars: list
-    width: int = 400
-    label_height: int = 20
-    bar_height: int = 16
-    row_gap: int = 10
-
-    @property
-    def height(self):
-        return len(self.bars) * self.row_height
-
-    @property
-    def row_height(self):
-        return self.label_height + self.bar_height + self.row_gap
 
 
 def horizontal_chart(rows):
     """Rows of (label, count): each label above its bar, the count at the bar's end."""
-    chart = HorizontalChart(bars=[])
     drawn = [_drawn(count) for _, count in rows]
     top = _nice_top(max((value for value, _ in drawn), default=0))
-    value_room = 90  # room at the right for the count's text
-    for index, ((label, count), (value, hidden)) in enumerate(zip(rows, drawn, strict=True)):
-        row_top = index * chart.row_height
-        chart.bars.append(
-            Bar(
-                label=label,
-                shown=masked(count),
-                x=0,
-                y=row_top + chart.label_height,
-                width=round((chart.width - value_room) * value / top, 1),
-                height=chart.bar_height,
-                hidden=hidden,
-            )
+    row_height = ROW_LABEL + ROW_BAR + ROW_GAP
+    bars = [
+        Bar(
+            label=label,
+            shown=masked(count),
+            y=index * row_height + ROW_LABEL,
+            width=round(ROWS.plot_width * value / top, 1),
+            height=ROW_BAR,
+            hidden=hidden,
         )
-    return chart
+        for index, ((label, count), (value, hidden)) in enumerate(zip(rows, drawn, strict=True))
+    ]
+    return HorizontalChart(frame=dataclasses.replace(ROWS, height=len(bars) * row_height), bars=bars)
 
 
 @dataclasses.dataclass
 class WeeklyChart:
+    frame: Frame
     weeks: list  # one list of stacked Bars a week
     ticks: list  # (y, value)
     labels: list  # (x, text): every few weeks
-    width: int = 640
-    height: int = 260
-    left: int = 40
-    bottom: int = 30
-    top_margin: int = 10
 
     @property
     def tick_x(self):
-        return self.left - 6
+        return self.frame.left - 6
 
     @property
     def label_y(self):
-        return self.height - 8
+        return self.frame.height - 8
 
 
 def weekly_chart(weekly, series):
     """Stacked bars, one a week, of the counts in each of ``series`` (value, label) pairs."""
-    chart = WeeklyChart(weeks=[], ticks=[], labels=[])
-    plot_height = chart.height - chart.bottom - chart.top_margin
-    plot_width = chart.width - chart.left
+    frame = WEEKS
+    chart = WeeklyChart(frame=frame, weeks=[], ticks=[], labels=[])
     stacks = [[(key, *_drawn(counts[key])) for key, _ in series] for _, counts in weekly]
     top = _nice_top(max((sum(value for _, value, _ in stack) for stack in stacks), default=0))
-    slot = plot_width / max(len(weekly), 1)
+    slot = frame.plot_width / max(len(weekly), 1)
     label_every = max(1, round(len(weekly) / 6))
     for index, ((monday, counts), stack) in enumerate(zip(weekly, stacks, strict=True)):
-        x = chart.left + index * slot + slot * 0.15
-        base = chart.top_margin + plot_height
+        x = frame.left + index * slot + slot * 0.15
+        base = frame.top + frame.plot_height
         bars = []
         for key, value, hidden in stack:
             if not value:
                 continue
-            height = plot_height * value / top
+            height = frame.plot_height * value / top
             base -= height
             bars.append(
                 Bar(
@@ -146,5 +155,6 @@ def weekly_chart(weekly, series):
             chart.labels.append((round(x + slot * 0.35, 1), monday.strftime("%b %-d")))
     for step in range(5):
         value = top * step / 4
-        chart.ticks.append((round(chart.top_margin + plot_height - plot_height * step / 4, 1), f"{value:g}"))
+        y = frame.top + frame.plot_height - frame.plot_height * step / 4
+        chart.ticks.append((round(y, 1), f"{value:g}"))
     return chart
