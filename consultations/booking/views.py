@@ -119,10 +119,28 @@ def _already_booked(request, existing):
     return render(request, "consultations/already_booked.html", context, status=409)
 
 
-def _over_limit(request, form):
-    """Count this POST against the sender's address and the phone typed; True once either has sent too many."""
-    form.is_valid()  # the phone, when it is one, counts in the form everyone writes it
-    return visitor_attempt_over_limit(request, scope="booking", phone=form.cleaned_data.get("phone"))
+def _book_from_form(request, form, book, *, clinician):
+    """A booking form's POST, the chosen time's or the callback's: (the response, or None; limit reached).
+
+    Each attempt counts against the sender's limit, a bot is thanked and dropped, and a valid form under the
+    limit goes to ``book``, a booking service. With None the view shows the form again: its errors, or the limit.
+    """
+    valid = form.is_valid()  # before the count, so the phone counts in the form everyone writes it
+    limit_reached = visitor_attempt_over_limit(request, scope="booking", phone=form.cleaned_data.get("phone"))
+    if form.is_bot:
+        return render(request, "consultations/received.html"), limit_reached
+    if limit_reached or not valid:
+        return None, limit_reached
+    try:
+        consultation = book(
+            consultation=form.save(commit=False),
+            clinician=clinician,
+            form_token=form.cleaned_data["form_token"],
+            own_booking_ids=_own_bookings(request),
+        )
+    except AlreadyBooked as exc:
+        return _already_booked(request, exc.consultation), limit_reached
+    return _to_own_booking(request, consultation), limit_reached
 
 
 SLOT_TAKEN = "That time was just taken by someone else. Here are the nearest open times; your details are kept."
@@ -172,24 +190,17 @@ def details(request):
 
     if request.method == "POST":
         form = BookingForm(request.POST, practice=_practice())
-        limit_reached = _over_limit(request, form)
-        if form.is_bot:
-            return render(request, "consultations/received.html")
-        if not limit_reached and form.is_valid():
-            try:
-                consultation = consultation_book(
-                    consultation=form.save(commit=False),
-                    starts_at=form.cleaned_data["slot"],
-                    clinician=clinician,
-                    form_token=form.cleaned_data["form_token"],
-                    own_booking_ids=_own_bookings(request),
-                )
-            except AlreadyBooked as exc:
-                return _already_booked(request, exc.consultation)
-            except SlotUnavailable as exc:
-                slot_error = SLOT_TAKEN if exc.just_taken else SLOT_CLOSED
-            else:
-                return _to_own_booking(request, consultation)
+
+        def book_the_chosen_time(**attempt):
+            return consultation_book(starts_at=form.cleaned_data["slot"], **attempt)
+
+        try:
+            response, limit_reached = _book_from_form(request, form, book_the_chosen_time, clinician=clinician)
+        except SlotUnavailable as exc:
+            slot_error = SLOT_TAKEN if exc.just_taken else SLOT_CLOSED
+        else:
+            if response:
+                return response
     else:
         # Shown, not booked: the public list is enough here, and the booking checks the time afresh.
         chosen = visitor_slot_lookup(starts_at=wanted, clinician=clinician)
@@ -236,20 +247,9 @@ def callback(request):
     limit_reached = False
     if request.method == "POST":
         form = CallbackForm(request.POST, windows=windows, practice=_practice())
-        limit_reached = _over_limit(request, form)
-        if form.is_bot:
-            return render(request, "consultations/received.html")
-        if not limit_reached and form.is_valid():
-            try:
-                consultation = callback_request_create(
-                    consultation=form.save(commit=False),
-                    clinician=clinician,
-                    form_token=form.cleaned_data["form_token"],
-                    own_booking_ids=_own_bookings(request),
-                )
-            except AlreadyBooked as exc:
-                return _already_booked(request, exc.consultation)
-            return _to_own_booking(request, consultation)
+        response, limit_reached = _book_from_form(request, form, callback_request_create, clinician=clinician)
+        if response:
+            return response
     else:
         form = CallbackForm(
             initial={"clinician": clinician.slug if clinician else ""}, windows=windows, practice=_practice()
