@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from pages.models import Page
 from tests.pages.factories import AnnouncementFactory, PageFactory, SectionFactory
+from tests.responses import assert_page
 
 pytestmark = pytest.mark.django_db
 
@@ -30,12 +31,15 @@ def staff_client():
 def test_published_page_shows_its_sections_and_the_practice_phone(client, content_page):
     response = client.get("/what-is-ipt/")
 
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "<h1>What is IPT?</h1>" in html
-    assert 'id="your-mood-and-your-relationships"' in html
-    assert 'href="tel:+12064031148"' in html
-    assert "Call or text 988" in html
+    assert_page(
+        response,
+        says=[
+            "<h1>What is IPT?</h1>",
+            'id="your-mood-and-your-relationships"',
+            'href="tel:+12064031148"',
+            "Call or text 988",
+        ],
+    )
 
 
 def test_every_page_has_one_h1_and_the_landmarks(client, content_page):
@@ -52,8 +56,7 @@ def test_draft_is_404_for_visitors(client, site_settings):
 
     response = client.get("/coming-soon/")
 
-    assert response.status_code == 404
-    assert "We couldn't find that page" in response.content.decode()
+    assert_page(response, 404, says=["We couldn't find that page"])
 
 
 def test_staff_can_preview_a_draft_marked_noindex(staff_client, site_settings):
@@ -61,10 +64,7 @@ def test_staff_can_preview_a_draft_marked_noindex(staff_client, site_settings):
 
     response = staff_client.get("/coming-soon/")
 
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "Draft preview" in html
-    assert '<meta name="robots" content="noindex">' in html
+    assert_page(response, says=["Draft preview", '<meta name="robots" content="noindex">'])
 
 
 def test_drafts_are_left_out_of_the_navigation(client, content_page):
@@ -80,8 +80,7 @@ def test_drafts_are_left_out_of_the_navigation(client, content_page):
 def test_bad_paths_are_404_in_the_site_design(client, site_settings, path):
     response = client.get(path)
 
-    assert response.status_code == 404
-    assert "site-header" in response.content.decode()
+    assert_page(response, 404, says=["site-header"])
 
 
 def test_home_slug_redirects_to_the_root(client, site_settings):
@@ -190,10 +189,7 @@ def test_csrf_failure_page_explains_and_offers_the_way_back(site_settings):
 
     response = client.post(reverse("consultations:book"), {}, HTTP_REFERER="http://testserver/consultation/")
 
-    assert response.status_code == 403
-    html = response.content.decode()
-    assert "Please try that again" in html
-    assert 'href="http://testserver/consultation/"' in html
+    assert_page(response, 403, says=["Please try that again", 'href="http://testserver/consultation/"'])
 
 
 def test_csrf_failure_page_never_links_to_another_site(site_settings):
