@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import DateTimeField, Q, Value
+from django.db.models import DateTimeField, Value
 from django.utils import timezone
 
 from consultations.models import (
@@ -113,44 +113,52 @@ def _has_transition(day):
     return start != end
 
 
-def open_slots(*, clinician=None, now=None, on_date=None, exclude=None, settings=None):
+def open_slots(*, clinician=None, now=None, on_date=None, at=None, exclude=None, settings=None):
     """Every open start time within the booking horizon, earliest first.
 
     Only active clinicians accepting new clients are offered. ``clinician`` limits the
-    search to one; ``on_date`` to one Pacific date; ``exclude`` leaves one consultation's
-    own booking out of the busy times (for moving it).
+    search to one; ``on_date`` to one Pacific date; ``at`` to one start time (a booking's
+    check: every query then reads only what could close that time); ``exclude`` leaves one
+    consultation's own booking out of the busy times (for moving it).
     """
     now = now or timezone.now()
     settings = settings or ConsultationSettings.get_solo()
     call = datetime.timedelta(minutes=settings.call_minutes)
     buffer = datetime.timedelta(minutes=settings.buffer_minutes)
+    step = call + buffer
     earliest = now + datetime.timedelta(hours=settings.minimum_notice_hours)
     first_day = local(now).date()
     last_day = first_day + datetime.timedelta(days=settings.horizon_days - 1)
+    if at is not None:
+        on_date = local(at).date()
     if on_date is not None:
         if not first_day <= on_date <= last_day:
             return []
         first_day = last_day = on_date
 
-    hours = ConsultationHours.objects.filter(clinician__active=True, clinician__accepting_new_clients=True)
+    hours, time_off = weekly_schedule()
     if clinician is not None:
-        hours = hours.filter(clinician=clinician)
+        hours = [row for row in hours if row[0] == clinician.pk]
     if first_day == last_day:
-        hours = hours.filter(weekday=first_day.weekday())  # one day (a booking's check): its weekday's hours only
+        hours = [row for row in hours if row[1] == first_day.weekday()]  # one day: its weekday's hours only
+    if at is not None:
+        # Only the windows a call at that wall-clock time fits in; one ending at midnight or later fits none.
+        wall_start = local(at).replace(tzinfo=None)
+        wall_end = wall_start + call
+        if wall_end.date() != wall_start.date():
+            return []
+        hours = [row for row in hours if row[2] <= wall_start.time() and row[3] >= wall_end.time()]
     windows = defaultdict(list)  # weekday -> (clinician id, starts at, ends at)
-    for who, weekday, starts_at, ends_at in hours.order_by().values_list(
-        "clinician_id", "weekday", "starts_at", "ends_at"
-    ):
+    for who, weekday, starts_at, ends_at in hours:
         windows[weekday].append((who, starts_at, ends_at))
     clinician_ids = {who for rows in windows.values() for who, _, _ in rows}
     if not clinician_ids:
         return []
 
     days_off = defaultdict(set)  # clinician id (None: everyone) -> dates
-    time_off = TimeOff.objects.filter(starts_on__lte=last_day, ends_on__gte=first_day).filter(
-        Q(clinician__isnull=True) | Q(clinician_id__in=clinician_ids)
-    )
-    for starts_on, ends_on, off_clinician in time_off.values_list("starts_on", "ends_on", "clinician_id"):
+    for starts_on, ends_on, off_clinician in time_off:
+        if starts_on > last_day or ends_on < first_day or off_clinician not in (None, *clinician_ids):
+            continue
         day = max(starts_on, first_day)
         while day <= min(ends_on, last_day):
             days_off[off_clinician].add(day)
@@ -159,6 +167,13 @@ def open_slots(*, clinician=None, now=None, on_date=None, exclude=None, settings
     # Bookings from the start of the first day to the end of the last, with a margin for the buffer.
     range_start = datetime.datetime.combine(first_day, datetime.time.min, tzinfo=PRACTICE_TZ) - call - buffer
     range_end = datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time.min, PRACTICE_TZ)
+    busy_start, busy_end = range_start, range_end + buffer
+    if at is not None:
+        # One time: only bookings and busy times that could overlap it, with its buffer, matter;
+        # a daily cap still counts the whole day's calls.
+        busy_start, busy_end = at - step, at + step
+        if settings.daily_cap is None:
+            range_start, range_end = busy_start + datetime.timedelta(microseconds=1), busy_end - buffer
     booked = Consultation.objects.active().filter(
         clinician_id__in=clinician_ids, starts_at__gte=range_start, starts_at__lt=range_end + buffer
     )
@@ -176,10 +191,9 @@ def open_slots(*, clinician=None, now=None, on_date=None, exclude=None, settings
     for starts in busy.values():
         starts.sort()
 
-    hidden, engaged = _own_calendars_busy(clinician_ids, now=now, start=range_start, end=range_end + buffer)
+    hidden, engaged = _own_calendars_busy(clinician_ids, now=now, start=busy_start, end=busy_end)
 
     free = defaultdict(list)
-    step = call + buffer
     day = first_day
     while day <= last_day:
         if day not in days_off[None]:
@@ -190,7 +204,7 @@ def open_slots(*, clinician=None, now=None, on_date=None, exclude=None, settings
                     continue
                 taken = busy[(who, day)]
                 for start in _wall_clock_starts(day, window_starts, window_ends, call, step):
-                    if start < earliest:
+                    if start < earliest or (at is not None and start != at):
                         continue
                     # The first booking that ends (with its buffer) after this start must begin after it ends.
                     nearest = bisect_right(taken, start - step)
@@ -240,37 +254,51 @@ def _own_calendars_busy(clinician_ids, *, now, start, end):
     return hidden, engaged
 
 
+def weekly_schedule():
+    """The practice's standing schedule: (clinician id, weekday, starts at, ends at) of every weekly window of the
+    active clinicians accepting new clients, and (starts on, ends on, clinician id or None) of all time off.
+
+    Only staff edit these, and saving a clinician, their hours or time off refreshes the site's content
+    generation, so they are read from the database once per change rather than for every open-times check
+    (a booking leaves them be). Read-only: requests share the lists.
+    """
+
+    def build():
+        hours = ConsultationHours.objects.filter(clinician__active=True, clinician__accepting_new_clients=True)
+        return (
+            list(hours.order_by("pk").values_list("clinician_id", "weekday", "starts_at", "ends_at")),
+            list(TimeOff.objects.order_by("pk").values_list("starts_on", "ends_on", "clinician_id")),
+        )
+
+    return get_or_build("weekly-schedule", build, with_open_times=False)
+
+
 def weekly_call_windows(*, clinician=None):
     """(weekday, starts at, ends at) of every window in which calls are taken: for the callback form's choices."""
-    hours = ConsultationHours.objects.filter(clinician__active=True, clinician__accepting_new_clients=True)
-    if clinician is not None:
-        hours = hours.filter(clinician=clinician)
-    return list(hours.values_list("weekday", "starts_at", "ends_at"))
+    hours, _ = weekly_schedule()
+    return [row[1:] for row in hours if clinician is None or row[0] == clinician.pk]
 
 
 # How long the public list of open times may be reused; any booking change refreshes it at once anyway.
 VISITOR_SLOTS_SECONDS = 60
 
 
-def open_slots_for_visitors(*, clinician=None, now=None, on_date=None):
+def open_slots_for_visitors(*, clinician=None, now=None, at=None):
     """The open times the public pages list, computed once a minute at most rather than on every view.
 
     Every change that opens or closes a time refreshes it at once (the content generation); a
     booking itself always checks its time against the database, never against this list.
-    ``on_date``: one Pacific date's, kept apart (the booking form needs one day, not the horizon).
+    ``at``: that one time's, kept apart (the booking form shows one time, and looks up only it).
     """
     now = now or timezone.now()
 
     def build():
         settings = ConsultationSettings.get_solo()
-        return (
-            open_slots(clinician=clinician, now=now, settings=settings, on_date=on_date),
-            settings.minimum_notice_hours,
-        )
+        return open_slots(clinician=clinician, now=now, settings=settings, at=at), settings.minimum_notice_hours
 
     name = f"open-slots:{clinician.pk if clinician else 'any'}"
-    if on_date is not None:
-        name += f":{on_date.isoformat()}"
+    if at is not None:
+        name += f":{slot_key(at)}"
     slots, notice_hours = get_or_build(name, build, timeout=VISITOR_SLOTS_SECONDS)
     earliest = now + datetime.timedelta(hours=notice_hours)
     return [slot for slot in slots if slot.starts_at >= earliest]
@@ -302,18 +330,16 @@ def slot_lookup(*, starts_at, clinician=None, now=None, exclude=None):
     """The open slot at exactly this time, or None when it is past, misaligned, taken or closed."""
     if starts_at is None:
         return None
-    for slot in open_slots(clinician=clinician, now=now, on_date=local(starts_at).date(), exclude=exclude):
-        if slot.starts_at == starts_at:
-            return slot
-    return None
+    found = open_slots(clinician=clinician, now=now, at=starts_at, exclude=exclude)
+    return found[0] if found else None
 
 
 def visitor_slot_lookup(*, starts_at, clinician=None):
     """The slot at exactly this time in the public list (open_slots_for_visitors): for showing, never for booking."""
     if starts_at is None:
         return None
-    day = open_slots_for_visitors(clinician=clinician, on_date=local(starts_at).date())
-    return next((slot for slot in day if slot.starts_at == starts_at), None)
+    found = open_slots_for_visitors(clinician=clinician, at=starts_at)
+    return found[0] if found else None
 
 
 def nearest_open_slots(*, around, clinician=None, now=None, count=4, exclude=None):

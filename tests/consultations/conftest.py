@@ -3,6 +3,8 @@ import datetime
 import pytest
 import time_machine
 
+from consultations.scheduling import selectors
+from consultations.timefmt import local
 from tests.clinicians.factories import front_desk_user
 from tests.consultations.factories import ClinicianFactory, ConsultationHoursFactory, pt
 from tests.pages.factories import PageFactory
@@ -36,3 +38,31 @@ def colleague(db):
     clinician = ClinicianFactory(full_name="Sam Colleague")
     ConsultationHoursFactory(clinician=clinician, weekday=0, starts_at=datetime.time(10), ends_at=datetime.time(12))
     return clinician
+
+
+# Minutes either side of each listed time at which a single-time check must agree with the list.
+NEARBY_MINUTES = (-30, -15, -5, 0, 5, 15, 30)
+
+
+@pytest.fixture
+def slot_lookup_agrees(monkeypatch):
+    """Every list of open times a test reads is also checked one time at a time.
+
+    A booking checks its one time with ``open_slots(at=…)``, which reads only what could close
+    that time; it must agree with the whole list on each listed time and on the times near them.
+    """
+    whole = selectors.open_slots
+
+    def checked(**kwargs):
+        slots = whole(**kwargs)
+        if kwargs.get("at") is None:
+            listed = {slot.starts_at: slot for slot in slots}
+            on_date = kwargs.get("on_date")
+            near = {slot.starts_at + datetime.timedelta(minutes=m) for slot in slots for m in NEARBY_MINUTES}
+            for moment in near:
+                if on_date is None or local(moment).date() == on_date:
+                    one = whole(**{**kwargs, "on_date": None, "at": moment})
+                    assert one == ([listed[moment]] if moment in listed else []), moment
+        return slots
+
+    monkeypatch.setattr(selectors, "open_slots", checked)

@@ -20,13 +20,13 @@ from consultations.booking.services import SlotUnavailable, consultation_book
 from consultations.calendars.fetching import CalendarFetchError, calendar_fetch
 from consultations.calendars.services import external_calendar_sync, external_calendars_sync
 from consultations.models import BusyTime, Consultation, ConsultationSettings, ExternalCalendar, Notification
-from consultations.scheduling.selectors import open_slots
+from consultations.scheduling import selectors
 from consultations.timefmt import local
 from tests.clinicians.factories import clinician_user, front_desk_user
 from tests.consultations.factories import ConsultationFactory, pt
 from tests.pages.factories import PageFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("slot_lookup_agrees")]
 
 FILES = Path(__file__).parent / "calendars"
 SECRET = "private-4f9b3126e0ca63a5"
@@ -108,7 +108,7 @@ def add_calendar(clinician, url, name="Sessions"):
 
 
 def times_on(day, clinician):
-    return [f"{local(slot.starts_at):%H:%M}" for slot in open_slots(clinician=clinician, on_date=day)]
+    return [f"{local(slot.starts_at):%H:%M}" for slot in selectors.open_slots(clinician=clinician, on_date=day)]
 
 
 MORNING = ["10:00", "10:15", "10:30", "10:45", "11:00", "11:15", "11:30", "11:45"]

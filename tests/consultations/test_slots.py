@@ -13,7 +13,7 @@ from tests.consultations.factories import (
     pt,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("slot_lookup_agrees")]
 
 UTC = datetime.UTC
 
@@ -135,6 +135,7 @@ def test_daily_cap_closes_a_day_once_reached(clinician, sunday_march_1):
     assert len(selectors.open_slots(on_date=monday)) == 7
     ConsultationFactory(clinician=clinician, starts_at=pt(2026, 3, 2, 11, 0))
     assert selectors.open_slots(on_date=monday) == []
+    assert selectors.slot_lookup(starts_at=pt(2026, 3, 2, 10, 30)) is None  # counts the whole day, not its neighbours
 
 
 def test_clinician_time_off_and_practice_holidays_close_whole_days(clinician, sunday_march_1):
