@@ -150,6 +150,26 @@ def get_or_build(name, build, timeout=None, *, with_open_times=True):
     return value
 
 
+def kept_in_process(name, build, *, with_open_times=False):
+    """build()'s value, kept in this process alone under the current generation: no copy in Redis.
+
+    For what has a cache of its own already (django-solo's singletons) but is read several times a
+    request. A cache outage builds it every time. Callers must treat it as read-only, since requests share it.
+    """
+    try:
+        key = versioned_key(name, with_open_times=with_open_times)
+    except Exception:  # noqa: BLE001 - a cache outage must never take the site down
+        return build()
+    kept = local_values.get(key)
+    if kept is not None and clock() < kept[1]:
+        return kept[0]
+    value = build()
+    if len(local_values) >= LOCAL_PAGES_MAX:
+        local_values.clear()
+    local_values[key] = (value, clock() + settings.PAGE_CACHE_SECONDS)
+    return value
+
+
 def page_get(key):
     """A whole page stored under key: from this process if it has it, else from Redis (then kept here)."""
     entry = local_pages.get(key)
