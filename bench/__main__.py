@@ -41,6 +41,7 @@ USERS = 16
 SECONDS = int(os.environ.get("BENCH_SECONDS", "12"))
 ROUNDS = 3
 ROUND_SECONDS = int(os.environ.get("BENCH_ROUND_SECONDS", "5"))
+BOOKING_WARM_SECONDS = 4
 # What a browser sends: pages may answer with their Brotli or gzip copy.
 ACCEPT_ENCODING = "gzip, deflate, br, zstd"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/thrive_bench")
@@ -283,20 +284,58 @@ def measure_pages(server):
     return results
 
 
+# Who spends the machine's CPU during a booking run, by the command line of each process.
+CPU_USERS = {
+    "server": ("gunicorn", "granian"),
+    "PostgreSQL": ("postgres:",),
+    "Celery worker": ("celery",),
+    "locust": ("locust",),
+    "Redis": ("redis-server",),
+}
+
+
+def cpu_seconds_by_user():
+    """CPU seconds used so far by the processes of each CPU_USERS entry (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = dict.fromkeys(CPU_USERS, 0.0)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        for user, marks in CPU_USERS.items():
+            if any(mark in command for mark in marks):
+                used[user] += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+                break
+    return used
+
+
 def measure_booking(server):
     with background(SERVERS[server](THRIVE_APP, PORT), server):
         wait_until_up(BASE_URL + PAGES["fixed string, full stack"])
+        # Each worker's first bookings import and set up what it has not needed yet (the URLs, the
+        # form, the Celery connection): booked for a few seconds first, as the pages are warmed.
+        load("Booker", seconds=BOOKING_WARM_SECONDS, request_names=["booking POST"])
+        before = cpu_seconds_by_user()
         results = load("Booker", request_names=["booking POST", "booking form"])
+        after = cpu_seconds_by_user()
     result = results["booking POST"]
     if result is None:
         log(f"{server:8} booking POST    not measured: the booking page offered no open time to book")
         return None
     log(f"{server:8} booking POST    {result['rps']:8.1f} req/s  p95 {result['p95_ms']:.0f} ms")
+    # CPU milliseconds per booking (its form, its POST), by process: what a booking costs the machine.
+    result["cpu_ms_per_booking"] = {
+        user: round((after[user] - before[user]) * 1000 / max(result["requests"], 1), 1) for user in CPU_USERS
+    }
+    log(f"{server:8} CPU per booking: " + ", ".join(f"{u} {ms} ms" for u, ms in result["cpu_ms_per_booking"].items()))
     # The form page itself is measured with wrk among the pages; this is its time within the booking journey.
     result["form"] = results["booking form"]
     # The same booking with nobody else on the site: its own cost, without queueing behind 15 others.
     with background(SERVERS[server](THRIVE_APP, PORT), server):
         wait_until_up(BASE_URL + PAGES["fixed string, full stack"])
+        load("Booker", seconds=BOOKING_WARM_SECONDS, request_names=["booking POST"], users=1)
         result["alone"] = load("Booker", request_names=["booking POST"], users=1)["booking POST"]
     log(f"{server:8} booking POST, one client alone: p95 {result['alone']['p95_ms']:.0f} ms")
     return result
@@ -363,6 +402,9 @@ def main():
     parser.add_argument(
         "--pages-only", action="store_true", help="measure the pages against bare Django only (no bookings, no scaling)"
     )
+    parser.add_argument(
+        "--booking-only", action="store_true", help="measure only the booking POST (no pages, no scaling)"
+    )
     args = parser.parse_args()
     if not WRK:
         sys.exit("make bench needs wrk, the HTTP load generator: `apt-get install wrk` (Debian and Ubuntu)")
@@ -403,8 +445,13 @@ def main():
     ):
         for server in SERVERS:
             flush_cache()
+            if args.booking_only:
+                report["servers"][server] = {"booking": measure_booking(server)}
+                continue
             report["servers"][server] = {"pages": measure_pages(server)}
             report["servers"][server]["booking"] = None if args.pages_only else measure_booking(server)
+        if args.booking_only:
+            return
         best = max(report["servers"], key=lambda server: report["servers"][server]["pages"]["home"]["rps"])
         report["best_server"] = best
         report["page_weight"], report["css"], report["scaling"] = {}, {}, None
