@@ -5,6 +5,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from django.db.models import DateTimeField, Value
 from django.utils import timezone
@@ -136,7 +137,8 @@ def open_slots(*, clinician=None, now=None, on_date=None, at=None, exclude=None,
             return []
         first_day = last_day = on_date
 
-    hours, time_off = weekly_schedule()
+    schedule = weekly_schedule()
+    hours = schedule.hours
     if clinician is not None:
         hours = [row for row in hours if row[0] == clinician.pk]
     if first_day == last_day:
@@ -156,7 +158,7 @@ def open_slots(*, clinician=None, now=None, on_date=None, at=None, exclude=None,
         return []
 
     days_off = defaultdict(set)  # clinician id (None: everyone) -> dates
-    for starts_on, ends_on, off_clinician in time_off:
+    for starts_on, ends_on, off_clinician in schedule.time_off:
         if starts_on > last_day or ends_on < first_day or off_clinician not in (None, *clinician_ids):
             continue
         day = max(starts_on, first_day)
@@ -191,7 +193,9 @@ def open_slots(*, clinician=None, now=None, on_date=None, at=None, exclude=None,
     for starts in busy.values():
         starts.sort()
 
-    hidden, engaged = _own_calendars_busy(clinician_ids, now=now, start=busy_start, end=busy_end)
+    hidden, engaged = set(), defaultdict(list)
+    if calendar_owners := clinician_ids & schedule.calendar_owners:
+        hidden, engaged = _own_calendars_busy(calendar_owners, now=now, start=busy_start, end=busy_end)
 
     free = defaultdict(list)
     day = first_day
@@ -254,20 +258,27 @@ def _own_calendars_busy(clinician_ids, *, now, start, end):
     return hidden, engaged
 
 
-def weekly_schedule():
-    """The practice's standing schedule: (clinician id, weekday, starts at, ends at) of every weekly window of the
-    active clinicians accepting new clients, and (starts on, ends on, clinician id or None) of all time off.
+class WeeklySchedule(NamedTuple):
+    """The practice's standing schedule, which only staff change."""
 
-    Only staff edit these, and saving a clinician, their hours or time off refreshes the site's content
-    generation, so they are read from the database once per change rather than for every open-times check
-    (a booking leaves them be). Read-only: requests share the lists.
+    hours: list  # (clinician id, weekday, starts at, ends at) of the active clinicians accepting new clients
+    time_off: list  # (starts on, ends on, clinician id, or None for the whole practice)
+    calendar_owners: frozenset  # the clinicians with an own calendar whose busy times count
+
+
+def weekly_schedule():
+    """The standing schedule, read from the database once per change rather than for every open-times check.
+
+    Saving a clinician, their hours or time off, or adding or removing an own calendar, refreshes the
+    site's content generation; a booking leaves it be. Read-only: requests share it.
     """
 
     def build():
         hours = ConsultationHours.objects.filter(clinician__active=True, clinician__accepting_new_clients=True)
-        return (
-            list(hours.order_by("pk").values_list("clinician_id", "weekday", "starts_at", "ends_at")),
-            list(TimeOff.objects.order_by("pk").values_list("starts_on", "ends_on", "clinician_id")),
+        return WeeklySchedule(
+            hours=list(hours.order_by("pk").values_list("clinician_id", "weekday", "starts_at", "ends_at")),
+            time_off=list(TimeOff.objects.order_by("pk").values_list("starts_on", "ends_on", "clinician_id")),
+            calendar_owners=frozenset(ExternalCalendar.objects.values_list("clinician_id", flat=True)),
         )
 
     return get_or_build("weekly-schedule", build, with_open_times=False)
@@ -275,8 +286,7 @@ def weekly_schedule():
 
 def weekly_call_windows(*, clinician=None):
     """(weekday, starts at, ends at) of every window in which calls are taken: for the callback form's choices."""
-    hours, _ = weekly_schedule()
-    return [row[1:] for row in hours if clinician is None or row[0] == clinician.pk]
+    return [row[1:] for row in weekly_schedule().hours if clinician is None or row[0] == clinician.pk]
 
 
 # How long the public list of open times may be reused; any booking change refreshes it at once anyway.

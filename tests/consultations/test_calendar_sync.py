@@ -202,7 +202,9 @@ def test_a_failing_calendar_keeps_its_last_copy_then_hides_the_times_and_tells_t
 
 
 def test_a_calendar_never_read_hides_the_clinicians_times(mari, server):
+    assert times_on(datetime.date(2026, 3, 2), mari) == MORNING  # the weekly schedule is cached now
     add_calendar(mari, server.url("/not-a-calendar"))
+    assert times_on(datetime.date(2026, 3, 2), mari) == []  # the new calendar counts at once, before any read
     assert external_calendars_sync()
     assert times_on(datetime.date(2026, 3, 2), mari) == []
 

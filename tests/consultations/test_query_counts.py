@@ -65,12 +65,13 @@ def test_booking_post(client, django_assert_num_queries, chosen):
         email="b@example.com",
         clinician=chosen,
     )
-    # The clinician chosen by name, or else the free ones ranked by their upcoming calls; the bookings and
-    # calendar busy times near that one time (2: the weekly hours and time off are cached); an earlier call;
-    # the call, its history and its notifications in one transaction (7).
+    # The clinician chosen by name, or else the free ones ranked by their upcoming calls; the bookings near
+    # that one time (the weekly hours, time off and who has an own calendar are cached; nobody here has
+    # one, so no busy times to read); an earlier call; the call, its history and its notifications in one
+    # transaction (7).
     # The policy's version is cached; the browser's own bookings go in a signed cookie, not a session;
     # the form token is looked up only when the call can't simply be saved (a double click).
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.post(DETAILS, data)
     assert response.status_code == 302
 
@@ -84,16 +85,15 @@ def test_callback_page(client, django_assert_num_queries):
 def test_reschedule_page(client, django_assert_num_queries):
     location = _book(client, MONDAY_10)["Location"]
     _warm(client, location + "reschedule/")
-    # The booking, and the bookings and busy times near the time chosen: no session to read (the browser's own
-    # bookings are in a cookie) and the weekly schedule is cached.
-    with django_assert_num_queries(3):
+    # The booking, and the bookings near the time chosen: no session to read (the browser's own bookings are
+    # in a cookie) and the weekly schedule is cached.
+    with django_assert_num_queries(2):
         assert client.get(location + "reschedule/", {"slot": MONDAY_1015}).status_code == 200
 
 
 def test_booking_form_after_someone_books_reads_only_the_open_times_again(client, django_assert_num_queries):
     _warm(client, BOOK, f"{DETAILS}?slot={MONDAY_10}")
     _book(Client(REMOTE_ADDR="10.0.0.9"), MONDAY_1015)
-    # That time's bookings and calendar busy times: the weekly schedule, the header, the menu and the empty
-    # form are kept.
-    with django_assert_num_queries(2):
+    # The bookings near that time: the weekly schedule, the header, the menu and the empty form are kept.
+    with django_assert_num_queries(1):
         assert client.get(DETAILS, {"slot": MONDAY_10}).status_code == 200
