@@ -4,6 +4,7 @@ import secrets
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -173,9 +174,10 @@ class Consultation(models.Model):
         ordering = ["starts_at", "created_at"]
         permissions = [("view_all_consultations", "Can see every clinician's consultations")]
         indexes = [
-            # "One free consultation at a time" looks up upcoming calls by phone and by email.
+            # "One free consultation at a time" looks up upcoming calls by phone and by email, the email
+            # in any case (email__iexact, which PostgreSQL answers from UPPER(email)).
             models.Index(fields=["phone"], name="consultation_phone_idx"),
-            models.Index(fields=["email"], name="consultation_email_idx"),
+            models.Index(Upper("email"), name="consultation_email_upper_idx"),
         ]
         constraints = [
             # Two people racing for one time can't both get it.

@@ -65,6 +65,10 @@ def test_first_available_goes_to_the_clinician_with_fewest_upcoming_calls(record
     for clinician in (busy, free):
         monday_hours(clinician, 10, 12)
     ConsultationFactory(clinician=busy, starts_at=pt(2026, 3, 2, 11, 30))
+    # Past and cancelled calls don't count.
+    ConsultationFactory(clinician=free, starts_at=pt(2026, 2, 23, 10, 0))
+    ConsultationFactory(clinician=free, starts_at=pt(2026, 2, 24, 10, 0))
+    ConsultationFactory(clinician=free, starts_at=pt(2026, 3, 2, 11, 0), status=Status.CANCELLED)
     booked = services.consultation_book(consultation=unsaved(), starts_at=pt(2026, 3, 2, 10, 0))
     assert booked.clinician == free
 
