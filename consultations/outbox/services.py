@@ -193,16 +193,23 @@ def _write_and_enqueue(rows):
     keys = [row.dedupe_key for row in rows]
     # No savepoint: nothing here is caught and carried on from, so a failure fails the caller's transaction.
     with transaction.atomic(savepoint=False):
-        existing = set(Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
+        existing = _already_written(keys)
         new = [row for row in rows if row.dedupe_key not in existing]
         for row in new:
             row.assign_message_id()  # bulk_create skips save()
-        # ignore_conflicts: a repeated call racing this one must never break the booking it reports.
-        Notification.objects.bulk_create(new, ignore_conflicts=True)
-        written = list(Notification.objects.filter(dedupe_key__in=[row.dedupe_key for row in new]).order_by("pk"))
-        if written:
-            transaction.on_commit(partial(notifications_enqueue, [row.pk for row in written]))
-    return written
+        # A repeated call racing this one must never break the change it reports: a row it wrote a moment
+        # ago is left as it is (the no-op update) and its id comes back with the others, which costs no
+        # second read. Enqueuing that row again is harmless: each row is sent once however often it is enqueued.
+        Notification.objects.bulk_create(
+            new, update_conflicts=True, unique_fields=["dedupe_key"], update_fields=["dedupe_key"]
+        )
+        if new:
+            transaction.on_commit(partial(notifications_enqueue, [row.pk for row in new]))
+    return new
+
+
+def _already_written(dedupe_keys):
+    return set(Notification.objects.filter(dedupe_key__in=dedupe_keys).values_list("dedupe_key", flat=True))
 
 
 # More than any one change writes (three), so a booking's messages are one task and one publish;

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from consultations.booking.services import consultation_cancel
 from consultations.models import Consultation, ConsultationSettings, Notification
+from consultations.outbox import services as outbox_services
 from consultations.outbox.sending import notification_send
 from consultations.outbox.services import notifications_record
 from consultations.outbox.tasks import send_notification, send_notifications
@@ -259,6 +260,19 @@ def test_recording_the_same_change_twice_writes_and_sends_it_once(record):
     record(consultation, Notification.Event.BOOKED)
     record(consultation, Notification.Event.BOOKED)
 
+    assert Notification.objects.count() == 3
+    assert len(mail.outbox) == 3
+
+
+def test_a_row_written_by_a_racing_call_after_the_check_is_neither_an_error_nor_sent_twice(record, monkeypatch):
+    consultation = booking()
+    (first, *_) = record(consultation, Notification.Event.BOOKED)
+    # As if a concurrent call had written the rows between this call's check and its insert.
+    monkeypatch.setattr(outbox_services, "_already_written", lambda keys: set())
+
+    again = record(consultation, Notification.Event.BOOKED)
+
+    assert again[0].pk == first.pk
     assert Notification.objects.count() == 3
     assert len(mail.outbox) == 3
 

@@ -68,10 +68,10 @@ def test_booking_post(client, django_assert_num_queries, chosen):
     # The clinician chosen by name, or else the free ones ranked by their upcoming calls; the bookings near
     # that one time (the weekly hours, time off and who has an own calendar are cached; nobody here has
     # one, so no busy times to read); an earlier call; the call, its history and its notifications in one
-    # transaction (7).
+    # transaction (6: the notifications are checked for and written, their ids coming back with the insert).
     # The policy's version is cached; the browser's own bookings go in a signed cookie, not a session;
     # the form token is looked up only when the call can't simply be saved (a double click).
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.post(DETAILS, data)
     assert response.status_code == 302
 
