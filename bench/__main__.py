@@ -597,6 +597,16 @@ def render(report):
         f"| {check['target']} | {check['measured']} | {'yes' if check['met'] else '**no**'} |"
         for check in report["targets"]
     ]
+    cpu = {
+        server: results["booking"]["cpu_ms_per_booking"]
+        for server, results in report["servers"].items()
+        if results.get("booking") and "cpu_ms_per_booking" in results["booking"]
+    }
+    if cpu:
+        users = list(next(iter(cpu.values())))
+        lines += ["", f"| CPU ms per booking (its form and POST) | {' | '.join(users)} |"]
+        lines += [f"| --- | {' | '.join('---:' for _ in users)} |"]
+        lines += [f"| {server} | {' | '.join(str(row[user]) for user in users)} |" for server, row in cpu.items()]
     lines += ["", "| page weight | total | by type | requests |", "| --- | ---: | --- | ---: |"]
     for path, weight in (report["page_weight"] or {}).items():
         if isinstance(weight, dict):
