@@ -121,12 +121,14 @@ def versioned_key(name, *, with_open_times=True):
     return f"{name}:{generation}:{timezone.localdate().isoformat()}"
 
 
-def get_or_build(name, build, timeout=None, *, with_open_times=True):
+def get_or_build(name, build, timeout=None, *, with_open_times=True, shared=True):
     """Return the cached value for name, building it when missing; degrade to building it if the cache is down.
 
     The value is kept in this process too, under the same versioned key, so that a page built from
     it costs no round trip to Redis; callers must treat it as read-only, since requests share it.
     ``with_open_times=False``: the value shows nothing of the open times, so a booking leaves it be.
+    ``shared=False``: kept in this process alone, not in Redis, for what has a cache of its own already
+    (django-solo's singletons) but is read several times a request.
     """
     timeout = timeout or settings.PAGE_CACHE_SECONDS
     try:
@@ -134,39 +136,20 @@ def get_or_build(name, build, timeout=None, *, with_open_times=True):
         kept = local_values.get(key)
         if kept is not None and clock() < kept[1]:
             return kept[0]
-        value = cache.get(key)
+        value = cache.get(key) if shared else None
     except Exception:  # noqa: BLE001 - a cache outage must never take the site down
         log.warning("cache unavailable; building %s uncached", name)
         return build()
     if value is None:
         value = build()
         try:
-            cache.set(key, value, timeout)
+            if shared:
+                cache.set(key, value, timeout)
         except Exception:  # noqa: BLE001
             log.warning("cache unavailable; could not store %s", name)
     if len(local_values) >= LOCAL_PAGES_MAX:
         local_values.clear()
     local_values[key] = (value, clock() + timeout)
-    return value
-
-
-def kept_in_process(name, build, *, with_open_times=False):
-    """build()'s value, kept in this process alone under the current generation: no copy in Redis.
-
-    For what has a cache of its own already (django-solo's singletons) but is read several times a
-    request. A cache outage builds it every time. Callers must treat it as read-only, since requests share it.
-    """
-    try:
-        key = versioned_key(name, with_open_times=with_open_times)
-    except Exception:  # noqa: BLE001 - a cache outage must never take the site down
-        return build()
-    kept = local_values.get(key)
-    if kept is not None and clock() < kept[1]:
-        return kept[0]
-    value = build()
-    if len(local_values) >= LOCAL_PAGES_MAX:
-        local_values.clear()
-    local_values[key] = (value, clock() + settings.PAGE_CACHE_SECONDS)
     return value
 
 

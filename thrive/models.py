@@ -7,7 +7,7 @@ from django.core.cache import caches
 from django.db import DatabaseError, models
 from solo.models import SingletonModel
 
-from thrive.cache import kept_in_process
+from thrive.cache import get_or_build
 from thrive.phones import phone_href
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ class CachedSingleton(SingletonModel):
     def get_solo(cls):
         """The settings, read from the cache once per change in each process (saving them bumps the content
         generation); shared by the requests of this process, so never to be changed in place and left unsaved."""
-        return kept_in_process(f"solo:{cls._meta.label}", cls._read_solo)
+        return get_or_build(f"solo:{cls._meta.label}", cls._read_solo, with_open_times=False, shared=False)
 
     @classmethod
     def _read_solo(cls):
