@@ -15,11 +15,9 @@ from tests.consultations.factories import (
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("slot_lookup_agrees")]
 
-UTC = datetime.UTC
-
 
 def utc(*args):
-    return datetime.datetime(*args, tzinfo=UTC)
+    return datetime.datetime(*args, tzinfo=datetime.UTC)
 
 
 def starts(slots):
