@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clinicians.models import Clinician
+from consultations import events
 from consultations.models.consultation import Consultation
 
 
@@ -42,26 +43,9 @@ class Notification(models.Model):
         FAILED = "failed", "Failed"
         SKIPPED = "skipped", "Not needed any more"
 
-    # What each event sends, to whom and with which template: consultations/outbox/events.py.
-    class Event(models.TextChoices):
-        BOOKED = "booked", "New booking"
-        CALLBACK_REQUESTED = "callback_requested", "Callback request"
-        RESCHEDULED = "rescheduled", "Rescheduled by the client"
-        CANCELLED = "cancelled", "Cancelled by the client"
-        PRACTICE_CANCELLED = "practice_cancelled", "Cancelled by the practice"
-        PRACTICE_MOVED = "practice_moved", "Moved by the practice"
-        REMINDER = "reminder", "Reminder"
-        DIGEST = "digest", "Daily digest"
-        PRIVACY_REQUEST = "privacy_request", "Privacy request"
-        PRIVATE_LINK = "private_link", "Fresh private link"
-        ACCESS_CODE = "access_code", "One-time code to see your data"
-        CALENDAR_FAILING = "calendar_failing", "A clinician's own calendar stopped working"
-
-    class Role(models.TextChoices):
-        CLIENT = "client", "Client"
-        CLINICIAN = "clinician", "Clinician"
-        PREVIOUS_CLINICIAN = "previous_clinician", "Clinician the call moved from"
-        FRONT_DESK = "front_desk", "Front desk"
+    # The kinds of message and who they go to, each described once with what it sends: consultations/events.py.
+    Event = events.Event
+    Role = events.Role
 
     # A message in one of these may be in someone's inbox already: sending it again asks first.
     MAY_HAVE_BEEN_DELIVERED = [Status.SENT, Status.SENDING]

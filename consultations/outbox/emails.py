@@ -16,8 +16,8 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
 from consultations.calendar import consultation_ics
+from consultations.events import About, Role, event_messages
 from consultations.models import Consultation, ConsultationSettings, DataAccessCode
-from consultations.outbox.events import About, Role, event_messages
 from consultations.timefmt import day_bounds, local, short_time, spoken_time
 from consultations.tokens import private_page_path
 from thrive.models import SiteSettings

@@ -2,6 +2,7 @@
 
 import contextlib
 import logging
+import smtplib
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -11,15 +12,18 @@ from django.core.mail import mailers
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
+from consultations.events import About, Role, event_messages
 from consultations.models import Consultation, Notification
 from consultations.outbox.emails import notification_message
-from consultations.outbox.events import DELIVERY_ERRORS, About, Role, event_messages
 
 log = logging.getLogger(__name__)
 
 # Seconds to wait before each new try at recording a send's outcome after losing the database:
 # the first on a fresh connection at once, then over about a failover's length.
 RECORD_RETRY_WAITS = (0, 0.5, 1, 2, 4, 8)
+
+# What a failed delivery looks like: the mail server refused, or could not be reached.
+DELIVERY_ERRORS = (smtplib.SMTPException, OSError)
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerConnectionError
 
 from clinicians.models import Clinician
+from consultations.events import CLIENT_CONFIRMATIONS, About, Event, Role, event_messages
 from consultations.models import Consultation, ConsultationSettings, Notification
-from consultations.outbox.events import CLIENT_CONFIRMATIONS, About, Event, Role, event_messages
 from consultations.outbox.tasks import send_notifications
 from consultations.timefmt import day_bounds
 from thrive.models import SiteSettings

@@ -11,9 +11,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.timezone import now
 
+from consultations import events
+from consultations.events import EVENTS
 from consultations.models import ExternalCalendar, Notification, PrivacyRequest
-from consultations.outbox import emails, events
-from consultations.outbox.events import EVENTS
+from consultations.outbox import emails
 from consultations.outbox.services import (
     calendar_outage_record,
     digest_record,

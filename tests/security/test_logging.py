@@ -10,8 +10,8 @@ import sys
 import pytest
 from django.test import RequestFactory
 
+from consultations.events import Role
 from consultations.models import Notification
-from consultations.outbox.events import Role
 from consultations.outbox.sending import notification_send
 from consultations.outbox.services import notifications_record
 from tests.consultations.factories import ConsultationFactory

@@ -1,20 +1,25 @@
-"""Every kind of message the outbox sends, described once: who gets it, from which template, about what.
+"""Every kind of message the outbox sends, described once: its name, who gets it, from which template, about what.
 
-Recording (`consultations.outbox.services`), sending (`.sending`) and rendering (`.emails`)
-read this catalogue instead of keeping lists of events of their own. A new kind of message is a
-`Notification.Event` choice, one entry in `EVENTS` and its template under
-templates/consultations/email/, holding the subject, text and HTML as partials.
+A new kind of message is one entry in `EVENTS` and its templates under templates/consultations/email/,
+holding the subject, text and HTML as partials. `Notification.Event`, the choices an outbox row's event
+takes, is made from the entries; recording (`consultations.outbox.services`), sending (`.sending`) and
+rendering (`.emails`) read the entries themselves. It sits below the models so that they can use it too.
 """
 
-import smtplib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from consultations.models import Notification
+from django.db import models
 
-Event = Notification.Event
-Role = Notification.Role
+
+class Role(models.TextChoices):
+    """Who a message is for."""
+
+    CLIENT = "client", "Client"
+    CLINICIAN = "clinician", "Clinician"
+    PREVIOUS_CLINICIAN = "previous_clinician", "Clinician the call moved from"
+    FRONT_DESK = "front_desk", "Front desk"
 
 
 class About(StrEnum):
@@ -31,6 +36,8 @@ class About(StrEnum):
 class EventMessages:
     """The messages one event sends."""
 
+    # What the event is called where staff see outbox rows (the admin's list of messages).
+    label: str
     # Most messages are about one call: the catalogue names `about` only for the others.
     about: About = About.CALL
     # Who hears about it, in the order their rows are written and sent, and the template each gets. The
@@ -59,27 +66,30 @@ def everyone(*, staff, client):
     return {Role.CLIENT: client, Role.CLINICIAN: staff, Role.FRONT_DESK: staff}
 
 
-def to_one(role, template, **rules):
+def to_one(role, template, *, label, **rules):
     """The messages of an event that one recipient hears of."""
-    return EventMessages(templates={role: template}, **rules)
+    return EventMessages(label=label, templates={role: template}, **rules)
 
 
 EVENTS = {
     # The front desk hears of every new booking and callback request; the clinician of every change to
     # their calls; the client of every change to their own booking, when they gave an email address.
-    Event.BOOKED: EventMessages(
+    "booked": EventMessages(
+        label="New booking",
         templates=everyone(
             staff="consultations/email/booked_staff.html", client="consultations/email/booked_client.html"
         ),
         confirms_time=True,
     ),
-    Event.CALLBACK_REQUESTED: EventMessages(
+    "callback_requested": EventMessages(
+        label="Callback request",
         templates={
             Role.CLIENT: "consultations/email/callback_requested_client.html",
             Role.FRONT_DESK: "consultations/email/callback_requested_staff.html",
         },
     ),
-    Event.RESCHEDULED: EventMessages(
+    "rescheduled": EventMessages(
+        label="Rescheduled by the client",
         templates=everyone(
             staff="consultations/email/rescheduled_staff.html", client="consultations/email/rescheduled_client.html"
         ),
@@ -88,21 +98,24 @@ EVENTS = {
         repeatable=True,
         client_change=True,
     ),
-    Event.CANCELLED: EventMessages(
+    "cancelled": EventMessages(
+        label="Cancelled by the client",
         templates=everyone(
             staff="consultations/email/cancelled_staff.html", client="consultations/email/cancelled_client.html"
         ),
         repeatable=True,
         client_change=True,
     ),
-    Event.PRACTICE_CANCELLED: EventMessages(
+    "practice_cancelled": EventMessages(
+        label="Cancelled by the practice",
         templates={
             Role.CLIENT: "consultations/email/practice_cancelled_client.html",
             Role.CLINICIAN: "consultations/email/practice_cancelled_staff.html",
         },
         repeatable=True,
     ),
-    Event.PRACTICE_MOVED: EventMessages(
+    "practice_moved": EventMessages(
+        label="Moved by the practice",
         templates={
             Role.CLIENT: "consultations/email/practice_moved_client.html",
             Role.CLINICIAN: "consultations/email/practice_moved_staff.html",
@@ -113,32 +126,48 @@ EVENTS = {
         reports_move=True,
         repeatable=True,
     ),
-    Event.REMINDER: to_one(Role.CLIENT, "consultations/email/reminder_client.html", only_before_call=True),
+    "reminder": to_one(
+        Role.CLIENT, "consultations/email/reminder_client.html", label="Reminder", only_before_call=True
+    ),
     # Recorded by services.digest_record, for each clinician with calls the next day.
-    Event.DIGEST: to_one(Role.CLINICIAN, "consultations/email/digest_staff.html", about=About.DAY),
+    "digest": to_one(Role.CLINICIAN, "consultations/email/digest_staff.html", label="Daily digest", about=About.DAY),
     # Recorded by services.privacy_request_alert_record, when someone uses the privacy request form.
-    Event.PRIVACY_REQUEST: to_one(
-        Role.FRONT_DESK, "consultations/email/privacy_request_staff.html", about=About.PRIVACY_REQUEST
+    "privacy_request": to_one(
+        Role.FRONT_DESK,
+        "consultations/email/privacy_request_staff.html",
+        label="Privacy request",
+        about=About.PRIVACY_REQUEST,
     ),
     # Recorded by services.private_link_record, when a client asks for a fresh link to their booking.
-    Event.PRIVATE_LINK: to_one(Role.CLIENT, "consultations/email/private_link_client.html"),
+    "private_link": to_one(Role.CLIENT, "consultations/email/private_link_client.html", label="Fresh private link"),
     # Recorded by services.access_code_record, when a client asks for a code to see their data.
-    Event.ACCESS_CODE: to_one(Role.CLIENT, "consultations/email/access_code_client.html", about=About.ACCESS_CODE),
+    "access_code": to_one(
+        Role.CLIENT,
+        "consultations/email/access_code_client.html",
+        label="One-time code to see your data",
+        about=About.ACCESS_CODE,
+    ),
     # Recorded by services.calendar_outage_record, once per outage, when a clinician's own calendar has
     # failed for longer than CALENDAR_STALE_AFTER and their times are hidden.
-    Event.CALENDAR_FAILING: to_one(
-        Role.FRONT_DESK, "consultations/email/calendar_failing_staff.html", about=About.CALENDAR
+    "calendar_failing": to_one(
+        Role.FRONT_DESK,
+        "consultations/email/calendar_failing_staff.html",
+        label="A clinician's own calendar stopped working",
+        about=About.CALENDAR,
     ),
 }
 
 
+# The choices an outbox row's event takes, one per entry, each named for its value: Event.BOOKED is "booked".
+Event = models.TextChoices(
+    "Event", [(event.upper(), (event, messages.label)) for event, messages in EVENTS.items()], module=__name__
+)
+
+
 def event_messages(event):
-    """The catalogue's entry for an event (a `Notification.Event` or its stored value)."""
+    """The catalogue's entry for an event (an `Event` or its stored value)."""
     return EVENTS[Event(event)]
 
 
 # Client messages that tell the client when their call is (see EventMessages.confirms_time).
 CLIENT_CONFIRMATIONS = [event for event, messages in EVENTS.items() if messages.confirms_time]
-
-# What a failed delivery looks like: the mail server refused, or could not be reached.
-DELIVERY_ERRORS = (smtplib.SMTPException, OSError)
