@@ -1,6 +1,34 @@
-"""What every form the public fills in shares: a honeypot for bots and an error summary to start from."""
+"""What every form the public fills in shares: a honeypot for bots, typed text kept printable, an error summary."""
+
+import unicodedata
 
 from django import forms
+
+# Marks that reorder the text around them (bidirectional embeddings, overrides and isolates). In a name they
+# make it read one way in the admin, the emails and the CSV export and another way as it was typed.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+ONE_LINE_ONLY = "Please type this on one line, without special characters."
+NO_HIDDEN_CHARACTERS = "Please remove the special characters from this text."
+
+
+def _hidden_characters_validator(*, multiline):
+    """Refuse control characters and bidi controls; a one-line answer also refuses line breaks of any kind."""
+    # Nobody can type a line break into a one-line field, only a script can send one, and it would break the
+    # line a name is shown on (an email's greeting, the admin's list); the admin's own one-line field would
+    # also drop it silently the next time the front desk saved the call.
+    allowed = "\r\n\t" if multiline else ""
+    message = NO_HIDDEN_CHARACTERS if multiline else ONE_LINE_ONLY
+
+    def validate(value):
+        if not isinstance(value, str):
+            return
+        for char in value:
+            category = unicodedata.category(char)
+            hidden = category == "Cc" or char in BIDI_CONTROLS or (not multiline and category in ("Zl", "Zp"))
+            if hidden and char not in allowed:
+                raise forms.ValidationError(message, code="hidden_characters")
+
+    return validate
 
 
 class VisitorForm(forms.Form):
@@ -18,6 +46,11 @@ class VisitorForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and isinstance(field.widget, forms.TextInput | forms.Textarea):
+                field.validators.append(
+                    _hidden_characters_validator(multiline=isinstance(field.widget, forms.Textarea))
+                )
 
     @property
     def is_bot(self):

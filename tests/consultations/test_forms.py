@@ -126,3 +126,32 @@ def test_callback_form_needs_no_time_and_keeps_preferences_in_words():
     request = form.save(commit=False)
     assert request.preferred_days == "Tuesday"
     assert request.preferred_times == "Morning (before noon), Afternoon (noon to 5 PM)"
+
+
+@pytest.mark.parametrize("field", ["first_name", "last_name", "preferred_name", "heard_about"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Sam\r\nBcc: someone@example.com",  # a line break, which only a script can send from a one-line field
+        "Sam\u2028Lee",  # Unicode's own line separator
+        "Sam\tLee",
+        "Sam \u202eeeL",  # a right-to-left override, which shows "Sam Lee" while holding "Sam eeL"
+    ],
+)
+def test_one_line_answers_refuse_line_breaks_and_hidden_characters(field, typed):
+    form = BookingForm(filled(**{field: typed}))
+    assert not form.is_valid()
+    assert form.errors[field] == ["Please type this on one line, without special characters."]
+
+
+def test_the_note_keeps_its_line_breaks_but_not_hidden_characters():
+    assert BookingForm(filled(note="Mornings are best.\r\nThank you")).is_valid()
+    form = BookingForm(filled(note="Mornings \u202eare best"))
+    assert not form.is_valid()
+    assert form.errors["note"] == ["Please remove the special characters from this text."]
+
+
+@pytest.mark.parametrize("name", ["Zoë", "Siobhán O'Brien-Ní Dhuibhir", "محمد", "李小龙", "Nguyễn", "👩‍👩‍👧 Sam"])
+def test_names_in_any_script_are_accepted(name):
+    form = BookingForm(filled(first_name=name, preferred_name=name))
+    assert form.is_valid(), form.errors

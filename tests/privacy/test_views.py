@@ -186,3 +186,13 @@ def test_invalid_privacy_requests_count_against_the_limit_too(client):
 
 def test_sent_page_needs_its_signed_link(client):
     assert client.get(reverse("privacy_request_sent", kwargs={"token": "ABCDEFGH"})).status_code == 404
+
+
+def test_privacy_request_refuses_a_name_with_a_line_break(client):
+    response = client.post(
+        reverse("privacy_request"),
+        {"kind": "delete", "full_name": "Sam Lee\r\nSubject: urgent", "email": "sam@example.com"},
+    )
+    assert response.status_code == 200
+    assert "Please type this on one line, without special characters." in response.content.decode()
+    assert not PrivacyRequest.objects.exists()
