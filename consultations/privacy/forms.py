@@ -25,7 +25,7 @@ class PrivacyRequestForm(VisitorForm, forms.ModelForm):
             "kind": "What would you like us to do?",
             "full_name": "Your full name",
             "email": "Email address",
-            "details": "Anything that helps us find your records (optional)",
+            "details": "Anything that helps us find your records",
         }
         help_texts = {
             "full_name": "The name you gave us.",

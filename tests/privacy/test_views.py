@@ -1,5 +1,6 @@
 import datetime
 import json
+import re
 
 import pytest
 import time_machine
@@ -196,3 +197,10 @@ def test_privacy_request_refuses_a_name_with_a_line_break(client):
     assert response.status_code == 200
     assert "Please type this on one line, without special characters." in response.content.decode()
     assert not PrivacyRequest.objects.exists()
+
+
+def test_privacy_request_form_marks_each_optional_field_once(client):
+    body = client.get(reverse("privacy_request")).content.decode()
+    labels = re.findall(r"<label [^>]*>(.*?)</label>", body, re.S)
+    assert any("Anything that helps us find your records" in label for label in labels)
+    assert [label for label in labels if label.count("(optional)") > 1] == []
