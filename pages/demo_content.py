@@ -150,9 +150,9 @@ PAGES = [
             ),
             (
                 "2. In action: working toward your goals",
-                "This is where change happens. Each week you bring back what went well and what was hard, and "
-                "you and your therapist work through the difficulties together. Your therapist suggests skills "
-                "and approaches to try, chosen for you.\n\n"
+                "This is where change happens. As you work toward your goals, you bring back what went well and "
+                "what was hard, and you and your therapist work through the difficulties together. Your therapist "
+                "suggests skills and approaches to try, chosen for you.\n\n"
                 "You may be asked to keep a simple record of your mood and your interactions, so you can both "
                 "see what is helping and adjust the plan. Sessions are also a safe place to plan and rehearse "
                 "conversations before you have them for real.",

@@ -29,6 +29,8 @@ INVENTED = [
     "paperwork you need to claim",
     "quiet, private space",
     "adults",
+    "Each week",  # how often sessions are
+    "usually much sooner",  # how soon a privacy request is answered; only the law's 45 days is known
 ]
 
 
