@@ -10,8 +10,9 @@ from pages.sitemaps import PageSitemap
 from staff.urls import two_factor_urls
 from thrive import views as site_views
 from thrive.health import healthz
+from thrive.sitemaps import PublicViewSitemap
 
-sitemaps = {"pages": PageSitemap, "clinicians": ClinicianSitemap}
+sitemaps = {"pages": PageSitemap, "views": PublicViewSitemap, "clinicians": ClinicianSitemap}
 
 admin.site.site_header = "Thrive for the People"
 admin.site.site_title = "Thrive admin"

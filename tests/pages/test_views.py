@@ -170,6 +170,13 @@ def test_sitemap_lists_published_pages_only(client, content_page):
     assert "unfinished" not in xml
 
 
+def test_sitemap_lists_the_clinician_directory_and_the_booking_page(client, content_page):
+    xml = client.get("/sitemap.xml").content.decode()
+
+    assert "/clinicians/</loc>" in xml
+    assert "/consultation/</loc>" in xml
+
+
 def test_robots_points_at_the_sitemap_and_keeps_the_admin_path_secret(client, site_settings, settings):
     settings.SITE_URL = "https://thrive.example"
     settings.ADMIN_URL = "office-7f3k/"
