@@ -6,6 +6,7 @@ from django.urls import resolve
 from clinicians.models import Clinician
 from consultations.scheduling.selectors import open_slots
 from pages.models import HOME_SLUG, Page
+from thrive.outage import OutcomeUnknown
 
 NOT_FOUND_PATH = "/no-such-page/"
 
@@ -34,7 +35,11 @@ def public_paths():
 
 
 def database_down_requests(slot_key):
-    """Requests that met an unreachable database: a booking and a privacy request (their forms kept), a page."""
+    """(request, exception) pairs that met the database down, each a state of the 503 page.
+
+    A booking and a privacy request (their forms kept), a page, and a booking whose commit was cut
+    and then the check of whether it was saved (the page says it can't tell yet).
+    """
     booking = {"slot": slot_key, "first_name": "Sam", "voicemail_ok": "no", "consent": "on", "form_token": "t" * 20}
     privacy = {"kind": "delete", "full_name": "Sam Example", "email": "sam@example.com"}
     requests = {
@@ -44,4 +49,6 @@ def database_down_requests(slot_key):
     }
     for request in requests.values():
         request.resolver_match = resolve(request.path)
-    return requests
+    states = {name: (request, None) for name, request in requests.items()}
+    states["booking-outcome-unknown"] = (requests["booking"], OutcomeUnknown("the check was cut too"))
+    return states

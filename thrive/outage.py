@@ -4,6 +4,8 @@ A page that only reads is tried once more on a fresh connection first: a connect
 ago (a failover, a restarted pooler, an idle timeout) is usually back at once. Otherwise the
 visitor is told plainly that nothing was saved, gets back the form they filled in, and the
 practice's phone number, which comes from a copy of the site settings kept outside the database.
+When a save's connection was cut and the check of whether it went through was cut too, the
+page says it can't tell yet (OutcomeUnknown), never that nothing was saved.
 """
 
 import logging
@@ -24,6 +26,14 @@ RETRY_AFTER_SECONDS = 60
 SAFE_METHODS = ("GET", "HEAD")
 # Posted fields never shown again: the CSRF token is issued afresh, the honeypot stays empty.
 NOT_KEPT = {"csrfmiddlewaretoken", "website"}
+
+
+class OutcomeUnknown(OperationalError):
+    """A save's connection was lost as it committed, and checking whether it went through failed as well.
+
+    Raised only for a form with a one-time token: sending the same form again then either finds what
+    was saved or saves it, never twice, so the 503 page offers the form again and says so.
+    """
 
 
 @dataclass(frozen=True)
@@ -120,6 +130,7 @@ def database_unavailable(request, exception=None):
         "for_staff": for_staff,
         "nothing_done": marked.nothing_done if marked else "",
         "sent_something": request.method not in SAFE_METHODS,
+        "outcome_unknown": isinstance(exception, OutcomeUnknown),
         "form": form,
         "fields": fields,
         "hidden": hidden,

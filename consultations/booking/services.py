@@ -1,5 +1,7 @@
 """Writes for booking: every change to a consultation, each in one transaction with its notifications."""
 
+import logging
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -12,11 +14,14 @@ from staff.audit import audit_record_update
 from thrive.cache import bump_open_times_generation
 from thrive.outage import (
     DATABASE_ERRORS,
+    OutcomeUnknown,
     drop_connection,
     fresh_connection_possible,
     server_process,
     wait_for_transaction_end,
 )
+
+log = logging.getLogger(__name__)
 
 Status = Consultation.Status
 
@@ -148,7 +153,9 @@ def _save_new(consultation, *, earlier, event):
     commit went through. Once the server has finished that connection's transaction, the booking
     is looked for by its form token on a fresh connection: one that was saved is answered as saved
     (and its messages enqueued, since the commit's own enqueueing was dropped with the
-    connection), and only one that wasn't gets the 503 page.
+    connection), and only one that wasn't gets the 503 page. When that check can't be made (its
+    connection is lost too, or the transaction is still running after the wait), OutcomeUnknown:
+    the visitor is told so, and sending the form again is safe (the token finds the booking).
     """
     process = server_process()
     try:
@@ -156,15 +163,24 @@ def _save_new(consultation, *, earlier, event):
             consultation.save(force_insert=True)
             _flag_duplicate(consultation, earlier)
             notifications_record(consultation=consultation, event=event)
-    except DATABASE_ERRORS:
+    except DATABASE_ERRORS as lost:
         if not (consultation.form_token and fresh_connection_possible()):
             raise
-        drop_connection()
-        wait_for_transaction_end(process)
-        saved = _replay(consultation.form_token)
+        try:
+            drop_connection()
+            finished = wait_for_transaction_end(process)
+            saved = _replay(consultation.form_token)
+        except DATABASE_ERRORS as check_lost:
+            raise OutcomeUnknown("the check of whether the booking was saved was cut too") from check_lost
         if saved is None:
+            if not finished:
+                raise OutcomeUnknown("the booking's transaction was still running after the wait") from lost
             raise
-        notifications_enqueue_waiting(consultation=saved)
+        try:
+            notifications_enqueue_waiting(consultation=saved)
+        except DATABASE_ERRORS:
+            # It is saved, and its messages wait in the outbox: the sweeper sends them within minutes.
+            log.warning("Booking %s saved; enqueuing its messages was cut too", saved.pk, exc_info=True)
         return saved
     return consultation
 

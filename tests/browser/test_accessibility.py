@@ -81,7 +81,7 @@ def test_pages_shown_when_something_goes_wrong_pass_axe(sized_page, demo_content
         "form-expired": csrf_failure(request),
     }
     for name, down in database_down_requests(open_slots()[0].key).items():
-        pages[f"database-down-{name}"] = database_unavailable(down)
+        pages[f"database-down-{name}"] = database_unavailable(*down)
     violations = []
     for name, response in pages.items():
         # Answered by the browser itself at an address on the live server, so the stylesheet loads as usual.

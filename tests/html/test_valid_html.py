@@ -53,7 +53,7 @@ def test_every_public_page_is_valid_html(client, vnu, tmp_path):
     save(tmp_path, "server-error", server_error(request))
     save(tmp_path, "csrf-failure", csrf_failure(request))
     for name, down in database_down_requests(slot.key).items():
-        save(tmp_path, f"database-down-{name}", database_unavailable(down))
+        save(tmp_path, f"database-down-{name}", database_unavailable(*down))
 
     assert html_errors(vnu, tmp_path) == []
 

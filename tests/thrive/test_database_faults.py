@@ -200,6 +200,43 @@ def test_a_booking_whose_connection_is_cut_before_it_commits_gets_the_503_page(v
     assert not Consultation.objects.exists()
 
 
+@contextmanager
+def cut_the_first_query_after(cuts):
+    """Once ``cuts`` has a cut in it, cut the next query's connection as well: the check after a lost commit."""
+    second = []
+
+    def cut_once(execute, sql, params, many, context):
+        if cuts and not second:
+            second.append(terminate_backend(context["connection"].connection.info.backend_pid))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(cut_once):
+        yield second
+
+
+@pytest.mark.parametrize("went_through", [True, False])
+def test_a_booking_whose_commit_and_then_its_check_are_cut_says_it_cant_tell_and_sending_again_books_once(
+    visitor, practice, went_through
+):
+    data = booking_form(visitor, practice)
+
+    with cut_as_the_booking_commits(went_through=went_through) as cuts, cut_the_first_query_after(cuts) as second:
+        response = visitor.post("/consultation/details/", data)
+
+    assert (cuts, second) == ([True], [True])
+    page = assert_database_down_page(response, says="We can't tell yet whether that went through")
+    assert "Nothing was booked" not in page
+    assert "never books twice" in page
+    # The form comes back with its one-time token, which is what makes sending it again safe.
+    assert f'name="form_token" value="{data["form_token"]}"' in page
+    assert Consultation.objects.count() == (1 if went_through else 0)
+
+    again = visitor.post("/consultation/details/", data, follow=True)
+
+    consultation = Consultation.objects.get()
+    assert_confirmation(again, consultation)
+
+
 def test_the_confirmation_page_loads_when_its_connection_is_cut_as_it_loads(visitor, practice):
     response = visitor.post("/consultation/details/", booking_form(visitor, practice))
     assert response.status_code == 302
