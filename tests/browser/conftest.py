@@ -7,6 +7,7 @@ under var/test-artifacts/ (see the --output/--tracing/--screenshot options in
 pyproject.toml).
 """
 
+import datetime
 import importlib
 import io
 import os
@@ -14,8 +15,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
+from django.utils import timezone
 
 # Playwright's sync API keeps an event loop running in the test's thread, which
 # Django mistakes for async code; the test thread only sets up data, so this is safe.
@@ -83,6 +86,22 @@ def browser_context_args(live_server):
     # Depending on live_server here (not only through base_url) puts it in every browser test's
     # fixtures, so pytest-django allows its host, also for the suites that import this fixture.
     return {"base_url": live_server.url, "viewport": DESKTOP, "locale": "en-US"}
+
+
+@pytest.fixture(autouse=True)
+def _clear_of_a_closing_time():
+    """Each browser test starts a second after a quarter hour, with the clock running from there.
+
+    Open times close by the clock (the minimum notice), on the quarter hour: a journey that chose
+    the first open time and crossed a quarter hour before sending its form would find that time
+    closed, and the site would rightly offer others. From a second after one, every test has
+    fifteen minutes, far more than any takes. The browser's own clock is left alone: nothing on the
+    site reads it, and the cookies' lifetimes are sent as Max-Age.
+    """
+    now = timezone.now()
+    next_quarter = now.replace(second=1, microsecond=0) + datetime.timedelta(minutes=15 - now.minute % 15)
+    with time_machine.travel(next_quarter, tick=True):
+        yield
 
 
 @pytest.fixture(params=["phone", "desktop"])
