@@ -150,8 +150,10 @@ def test_client_and_staff_messages_each_end_with_their_own_footer():
     for (event, role), (message, _) in render_every_message().items():
         html_part = message.alternatives[0].content
         if role == Notification.Role.CLIENT:
-            assert "because you booked a free consultation" in message.body, event
-            assert "because you booked a free consultation" in html_part, event
+            assert "because you asked us for a free consultation call" in message.body, event
+            assert "because you asked us for a free consultation call" in html_part, event
+            if event == Notification.Event.CALLBACK_REQUESTED:  # someone waiting for a call back booked nothing
+                assert "you booked" not in message.body
         else:
             assert "this alert leaves out the client’s name" in message.body, (event, role)
             assert "this alert leaves out the client’s name" in html_part, (event, role)
