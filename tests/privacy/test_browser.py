@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from consultations.models import Consultation, DataAccessCode, Notification, PrivacyRequest
 from consultations.tokens import consultation_token
@@ -92,7 +93,7 @@ def test_someone_without_a_link_sends_a_privacy_request(page):
 
     page.get_by_role("button", name="Send my request").click()
     summary = page.locator("#error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()  # waits for the page the POST brings back; is_visible() would not
     assert "Choose what you would like us to do." in summary.inner_text()
     assert axe_violations(page) == []
 
