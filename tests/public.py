@@ -37,8 +37,8 @@ def public_paths():
 def database_down_requests(slot_key):
     """(request, exception) pairs that met the database down, each a state of the 503 page.
 
-    A booking and a privacy request (their forms kept), a page, and a booking whose commit was cut
-    and then the check of whether it was saved (the page says it can't tell yet).
+    A booking and a privacy request (their forms kept), a page, a cancellation, and a booking and a
+    cancellation whose commit was cut and then the check of whether it was made (it can't tell yet).
     """
     booking = {"slot": slot_key, "first_name": "Sam", "voicemail_ok": "no", "consent": "on", "form_token": "t" * 20}
     privacy = {"kind": "delete", "full_name": "Sam Example", "email": "sam@example.com"}
@@ -46,9 +46,11 @@ def database_down_requests(slot_key):
         "booking": RequestFactory().post("/consultation/details/", booking),
         "privacy-request": RequestFactory().post("/privacy/request/", privacy),
         "page": RequestFactory().get("/consultation/"),
+        "cancel": RequestFactory().post("/consultation/a-private-link:token/cancel/"),
     }
     for request in requests.values():
         request.resolver_match = resolve(request.path)
     states = {name: (request, None) for name, request in requests.items()}
-    states["booking-outcome-unknown"] = (requests["booking"], OutcomeUnknown("the check was cut too"))
+    for name in ("booking", "cancel"):
+        states[f"{name}-outcome-unknown"] = (requests[name], OutcomeUnknown("the check was cut too"))
     return states

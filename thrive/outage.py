@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections, transaction
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 
@@ -29,10 +29,11 @@ NOT_KEPT = {"csrfmiddlewaretoken", "website"}
 
 
 class OutcomeUnknown(OperationalError):
-    """A save's connection was lost as it committed, and checking whether it went through failed as well.
+    """A change's connection was lost as it committed, and checking whether it went through failed as well.
 
-    Raised only for a form with a one-time token: sending the same form again then either finds what
-    was saved or saves it, never twice, so the 503 page offers the form again and says so.
+    The 503 page then says it can't tell yet, never that nothing was saved. Sending the same request
+    again is safe where it is raised: a booking's form carries a one-time token that finds what was
+    saved, and a cancel or a move sent again changes nothing that has changed already.
     """
 
 
@@ -94,6 +95,48 @@ def wait_for_transaction_end(process, *, seconds=5.0, every=0.05):
                 log.warning("Server process %s still busy after %s s; looking anyway", process, seconds)
                 return False
             time.sleep(every)
+
+
+def commit_or_find(write, *, find, found=None):
+    """``write()`` in one transaction; if the connection is lost at its COMMIT, whether it went through decides.
+
+    A failure before the COMMIT means nothing was saved, and is raised as it is. A connection lost at
+    the COMMIT leaves it unknown whether the server applied it: once that connection's server
+    process has finished its transaction, ``find()`` looks for the change on a fresh connection.
+    What it finds is returned, as if ``write`` had returned it, after ``found(it)`` does what the
+    commit would have done next (such as enqueueing messages); finding nothing raises the error, so
+    the 503 page's "not saved" is true. When that look-up is cut too, or the transaction is still
+    running after the wait: OutcomeUnknown, and the page says it can't tell yet.
+
+    Inside an outer transaction (a savepoint, then) the connection can't be replaced, and any error
+    is raised as it is.
+    """
+    process = server_process()
+    committing = False
+    try:
+        with transaction.atomic():
+            made = write()
+            committing = True  # all that is left is the COMMIT
+        return made
+    except DATABASE_ERRORS as lost:
+        if not (committing and fresh_connection_possible()):
+            raise
+        try:
+            drop_connection()
+            finished = wait_for_transaction_end(process)
+            made = find()
+        except DATABASE_ERRORS as check_lost:
+            raise OutcomeUnknown("the look-up of whether the change was made was cut too") from check_lost
+        if made is None:
+            if not finished:
+                raise OutcomeUnknown("the lost transaction was still running after the wait") from lost
+            raise
+        if found is not None:
+            try:
+                found(made)
+            except DATABASE_ERRORS:
+                log.warning("Change made; what its commit would have done next was cut too", exc_info=True)
+        return made
 
 
 def _kept_form(form_class, request):

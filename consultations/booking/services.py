@@ -1,7 +1,5 @@
 """Writes for booking: every change to a consultation, each in one transaction with its notifications."""
 
-import logging
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -12,16 +10,7 @@ from consultations.scheduling.selectors import slot_lookup
 from pages.services import policy_version_current
 from staff.audit import audit_record_update
 from thrive.cache import bump_open_times_generation
-from thrive.outage import (
-    DATABASE_ERRORS,
-    OutcomeUnknown,
-    drop_connection,
-    fresh_connection_possible,
-    server_process,
-    wait_for_transaction_end,
-)
-
-log = logging.getLogger(__name__)
+from thrive.outage import commit_or_find
 
 Status = Consultation.Status
 
@@ -149,40 +138,27 @@ def consultation_book(*, consultation, starts_at, clinician=None, form_token=Non
 def _save_new(consultation, *, earlier, event):
     """Insert a new booking, flag it beside the same person's earlier call, and record its messages: one transaction.
 
-    Returns the saved booking. A connection lost while committing leaves it unknown whether the
-    commit went through. Once the server has finished that connection's transaction, the booking
-    is looked for by its form token on a fresh connection: one that was saved is answered as saved
-    (and its messages enqueued, since the commit's own enqueueing was dropped with the
-    connection), and only one that wasn't gets the 503 page. When that check can't be made (its
-    connection is lost too, or the transaction is still running after the wait), OutcomeUnknown:
-    the visitor is told so, and sending the form again is safe (the token finds the booking).
+    Returns the saved booking. A connection lost as it commits is answered by what was saved
+    (``commit_or_find``): the booking is looked for by its form token on a fresh connection, and
+    one that was saved is answered as saved, its messages enqueued (the commit's own enqueueing was
+    dropped with the connection); only one that wasn't gets the 503 page. When that can't be told,
+    the visitor hears so, and sending the form again is safe: the token finds the booking.
     """
-    process = server_process()
-    try:
-        with transaction.atomic():
-            consultation.save(force_insert=True)
-            _flag_duplicate(consultation, earlier)
-            notifications_record(consultation=consultation, event=event)
-    except DATABASE_ERRORS as lost:
-        if not (consultation.form_token and fresh_connection_possible()):
-            raise
-        try:
-            drop_connection()
-            finished = wait_for_transaction_end(process)
-            saved = _replay(consultation.form_token)
-        except DATABASE_ERRORS as check_lost:
-            raise OutcomeUnknown("the check of whether the booking was saved was cut too") from check_lost
-        if saved is None:
-            if not finished:
-                raise OutcomeUnknown("the booking's transaction was still running after the wait") from lost
-            raise
-        try:
-            notifications_enqueue_waiting(consultation=saved)
-        except DATABASE_ERRORS:
-            # It is saved, and its messages wait in the outbox: the sweeper sends them within minutes.
-            log.warning("Booking %s saved; enqueuing its messages was cut too", saved.pk, exc_info=True)
-        return saved
-    return consultation
+
+    def write():
+        consultation.save(force_insert=True)
+        _flag_duplicate(consultation, earlier)
+        notifications_record(consultation=consultation, event=event)
+        return consultation
+
+    # Without a form token (a booking made some other way) there is nothing to find it by.
+    return commit_or_find(
+        write, find=lambda: _replay(consultation.form_token), found=_enqueue_what_the_commit_would_have
+    )
+
+
+def _enqueue_what_the_commit_would_have(consultation):
+    notifications_enqueue_waiting(consultation=consultation)
 
 
 def callback_request_create(*, consultation, clinician=None, form_token=None, own_booking_ids=(), now=None):
@@ -216,9 +192,10 @@ def consultation_cancel(*, consultation, by_practice=False, expected_status=None
     changes = changes.exclude(status=Status.CANCELLED) if by_practice else changes.client_changeable(now)
     if expected_status is not None:
         changes = changes.filter(status=expected_status)
-    with transaction.atomic():
+    cancelled_by = Consultation.CancelledBy.PRACTICE if by_practice else Consultation.CancelledBy.CLIENT
+
+    def write():
         previous_status = consultation.status
-        cancelled_by = Consultation.CancelledBy.PRACTICE if by_practice else Consultation.CancelledBy.CLIENT
         if not changes.update(status=Status.CANCELLED, cancelled_at=now, cancelled_by=cancelled_by, updated_at=now):
             raise NotChangeable("This call can no longer be cancelled here.")
         consultation.refresh_from_db()
@@ -226,11 +203,15 @@ def consultation_cancel(*, consultation, by_practice=False, expected_status=None
         bump_open_times_generation()  # its time is open again on the public pages
         event = Notification.Event.PRACTICE_CANCELLED if by_practice else Notification.Event.CANCELLED
         notifications_record(consultation=consultation, event=event)
-    return consultation
+        return consultation
+
+    # A connection lost as it commits: this cancellation is the one that was made at ``now``, or none was.
+    this_cancellation = Consultation.objects.filter(pk=consultation.pk, status=Status.CANCELLED, cancelled_at=now)
+    return commit_or_find(write, find=this_cancellation.first, found=_enqueue_what_the_commit_would_have)
 
 
 def _move(*, consultation, clinician, starts_at, expected_starts_at, by_practice, now):
-    with transaction.atomic():
+    def write():
         current = Consultation.objects.select_for_update().get(pk=consultation.pk)
         if current.status == Status.CANCELLED:
             raise NotChangeable("This call was cancelled.")
@@ -265,8 +246,14 @@ def _move(*, consultation, clinician, starts_at, expected_starts_at, by_practice
             consultation=current,
             event=Notification.Event.PRACTICE_MOVED if by_practice else Notification.Event.RESCHEDULED,
         )
-    consultation.refresh_from_db()
-    return consultation
+        consultation.refresh_from_db()
+        return consultation
+
+    # A connection lost at the COMMIT: this move is the one made at ``now``, to this time, or none was.
+    this_move = Consultation.objects.filter(
+        pk=consultation.pk, clinician=clinician, starts_at=starts_at, updated_at=now
+    )
+    return commit_or_find(write, find=this_move.first, found=_enqueue_what_the_commit_would_have)
 
 
 def consultation_reschedule(*, consultation, starts_at, expected_starts_at, now=None):

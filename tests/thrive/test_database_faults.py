@@ -112,17 +112,13 @@ def cut_right_after_a_booking_commits():
 
 
 @contextmanager
-def cut_as_the_booking_commits(*, went_through):
-    """Cut the connection at the booking's COMMIT: after the server applied it (the reply is lost), or before."""
+def cut_at_a_commit(*, went_through, armed=lambda: True):
+    """Cut the connection at the first COMMIT once ``armed()``: after the server applied it (reply lost) or before."""
     cuts = []
-    booked = []
     real_commit = connection._commit
 
-    def on_booking(sender, instance, created, **kwargs):
-        booked.append(created)
-
     def commit():
-        if not booked or cuts:
+        if not armed() or cuts:
             return real_commit()
         if went_through:
             real_commit()
@@ -131,12 +127,26 @@ def cut_as_the_booking_commits(*, went_through):
             raise OperationalError("server closed the connection unexpectedly")
         return real_commit()  # the server has gone: this raises
 
-    post_save.connect(on_booking, sender=Consultation, weak=False)
     connection._commit = commit
     try:
         yield cuts
     finally:
         del connection._commit
+
+
+@contextmanager
+def cut_as_the_booking_commits(*, went_through):
+    """Cut the connection at the COMMIT of the transaction that saves a booking."""
+    booked = []
+
+    def on_booking(sender, instance, created, **kwargs):
+        booked.append(created)
+
+    post_save.connect(on_booking, sender=Consultation, weak=False)
+    try:
+        with cut_at_a_commit(went_through=went_through, armed=lambda: booked) as cuts:
+            yield cuts
+    finally:
         post_save.disconnect(on_booking, sender=Consultation)
 
 
@@ -254,6 +264,88 @@ def assert_database_down_page(response, *, says):
     assert response["Retry-After"].isdigit()
     assert "no-store" in response["Cache-Control"]
     return page
+
+
+@pytest.fixture
+def booked(visitor, practice):
+    """A call booked through the form (Mari's, at the practice's open time), and its private link."""
+    assert visitor.post("/consultation/details/", booking_form(visitor, practice)).status_code == 302
+    consultation = Consultation.objects.get()
+    return consultation, f"/consultation/{consultation_token(consultation)}"
+
+
+CHANGES = {
+    # change: (what to post, what the client is told once it is made, what the 503 page says wasn't done)
+    "cancel": (lambda call: {}, "Your call is cancelled.", "Your call was not cancelled."),
+    "reschedule": (
+        lambda call: {
+            "slot": slot_key(call.starts_at + datetime.timedelta(hours=1)),
+            "current": slot_key(call.starts_at),
+        },
+        "Your call has been moved to its new time.",
+        "Your call was not moved.",
+    ),
+}
+
+
+def change_made(consultation, change, before):
+    consultation.refresh_from_db()
+    if change == "cancel":
+        return consultation.status == Consultation.Status.CANCELLED
+    return consultation.starts_at == before + datetime.timedelta(hours=1)
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_change_committed_as_its_connection_is_cut_is_answered_as_made_and_its_messages_sent(
+    visitor, booked, change, mailoutbox
+):
+    consultation, link = booked
+    data, made, _ = CHANGES[change]
+    before = consultation.starts_at
+    mailoutbox.clear()
+
+    with cut_at_a_commit(went_through=True) as cuts:
+        response = visitor.post(f"{link}/{change}/", data(consultation), follow=True)
+
+    assert cuts == [True]
+    assert_page(response, 200, says=[made])
+    assert change_made(consultation, change, before)
+    # The commit's own enqueueing was lost with the connection; the messages went out all the same.
+    assert not consultation.notifications.filter(status="pending").exists()
+    assert "river@example.com" in {message.to[0] for message in mailoutbox}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_change_whose_connection_is_cut_before_it_commits_says_it_was_not_made(visitor, booked, change):
+    consultation, link = booked
+    data, _, not_done = CHANGES[change]
+    before = consultation.starts_at
+
+    with cut_at_a_commit(went_through=False) as cuts:
+        response = visitor.post(f"{link}/{change}/", data(consultation))
+
+    assert cuts == [True]
+    assert_database_down_page(response, says=not_done)
+    assert not change_made(consultation, change, before)
+
+
+@pytest.mark.parametrize("went_through", [True, False])
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_change_whose_commit_and_then_its_check_are_cut_says_it_cant_tell_and_how_to_see(
+    visitor, booked, change, went_through
+):
+    consultation, link = booked
+    data, _, not_done = CHANGES[change]
+    before = consultation.starts_at
+
+    with cut_at_a_commit(went_through=went_through) as cuts, cut_the_first_query_after(cuts) as second:
+        response = visitor.post(f"{link}/{change}/", data(consultation))
+
+    assert (cuts, second) == ([True], [True])
+    page = assert_database_down_page(response, says="We can't tell yet whether that went through")
+    assert not_done not in page
+    assert f'<a href="{link}/{change}/">Open this page again</a>' in page
+    assert change_made(consultation, change, before) == went_through
 
 
 def test_a_booking_with_the_database_unreachable_gets_the_503_page_with_what_was_typed(visitor, practice):
