@@ -106,7 +106,7 @@ PAGES = [
                 "A growing body of research supports IPT for other concerns too, including:\n\n"
                 "- post-traumatic stress (PTSD)\n"
                 "- anxiety\n"
-                "- bipolar disorder, alongside medical care\n"
+                "- bipolar disorder\n"
                 "- eating disorders\n"
                 "- substance use",
             ),

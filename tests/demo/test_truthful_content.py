@@ -31,6 +31,8 @@ INVENTED = [
     "adults",
     "Each week",  # how often sessions are
     "usually much sooner",  # how soon a privacy request is answered; only the law's 45 days is known
+    "alongside medical care",  # the practice names bipolar disorder among what IPT helps, nothing more
+    "is licensed in Washington",  # said of every therapist; the practice says "experienced Washington clinicians"
 ]
 
 
