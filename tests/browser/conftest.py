@@ -20,6 +20,9 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.utils import timezone
 
+from consultations.demo_content import HOLIDAYS
+from consultations.timefmt import PRACTICE_TZ
+
 # Playwright's sync API keeps an event loop running in the test's thread, which
 # Django mistakes for async code; the test thread only sets up data, so this is safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -68,7 +71,10 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
+def browser_type_launch_args(browser_type_launch_args, live_server):
+    # Through live_server, the browser is started after the live server and closed before it: the
+    # connections Chromium keeps open end while the server can still close their database connection
+    # (on SQLite, one shared with the test thread only as long as the server runs).
     executable = chromium_path()
     if not executable:
         pytest.fail("PLAYWRIGHT_REQUIRED=1 but Chromium is missing: `apt-get install chromium` or set CHROMIUM_PATH")
@@ -88,19 +94,27 @@ def browser_context_args(live_server):
     return {"base_url": live_server.url, "viewport": DESKTOP, "locale": "en-US"}
 
 
-@pytest.fixture(autouse=True)
-def _clear_of_a_closing_time():
-    """Each browser test starts a second after a quarter hour, with the clock running from there.
+def a_working_morning(today):
+    """6 AM Pacific on the first weekday after ``today`` on which the demo practice is open."""
+    day = today + datetime.timedelta(days=1)
+    closed = [(datetime.date.fromisoformat(first), datetime.date.fromisoformat(last)) for _, first, last in HOLIDAYS]
+    while day.weekday() >= 5 or any(first <= day <= last for first, last in closed):
+        day += datetime.timedelta(days=1)
+    return datetime.datetime.combine(day, datetime.time(6), tzinfo=PRACTICE_TZ)
 
-    Open times close by the clock (the minimum notice), on the quarter hour: a journey that chose
-    the first open time and crossed a quarter hour before sending its form would find that time
-    closed, and the site would rightly offer others. From a second after one, every test has
-    fifteen minutes, far more than any takes. The browser's own clock is left alone: nothing on the
-    site reads it, and the cookies' lifetimes are sent as Max-Age.
+
+@pytest.fixture(autouse=True)
+def _on_a_working_morning():
+    """Each browser test runs from 6 AM Pacific on a working day, with the clock running from there.
+
+    What a journey is offered depends on the clock: late in the afternoon the first day with times has
+    only one or two left (a journey that books one and moves it to another would find none), and the
+    minimum notice closes a time on every quarter hour (a journey that took the first time could find
+    it closed by the time it sent the form). From 6 AM the same day's times are open for hours. The
+    browser's own clock is left alone: nothing on the site reads it, and cookies' lifetimes are sent
+    as Max-Age.
     """
-    now = timezone.now()
-    next_quarter = now.replace(second=1, microsecond=0) + datetime.timedelta(minutes=15 - now.minute % 15)
-    with time_machine.travel(next_quarter, tick=True):
+    with time_machine.travel(a_working_morning(timezone.localdate()), tick=True):
         yield
 
 
