@@ -31,6 +31,11 @@ def _hidden_characters_validator(*, multiline):
     return validate
 
 
+# Made once: every public form's text fields share them.
+one_line_text = _hidden_characters_validator(multiline=False)
+free_text = _hidden_characters_validator(multiline=True)
+
+
 class VisitorForm(forms.Form):
     """Mix in first: `class BookingForm(VisitorForm, forms.ModelForm)`.
 
@@ -48,9 +53,7 @@ class VisitorForm(forms.Form):
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         for field in self.fields.values():
             if isinstance(field, forms.CharField) and isinstance(field.widget, forms.TextInput | forms.Textarea):
-                field.validators.append(
-                    _hidden_characters_validator(multiline=isinstance(field.widget, forms.Textarea))
-                )
+                field.validators.append(free_text if isinstance(field.widget, forms.Textarea) else one_line_text)
 
     @property
     def is_bot(self):
