@@ -25,6 +25,7 @@ from pathlib import Path
 
 from bench.weight import page_weights
 from drill.stack import PLAIN_HTTP_BEHIND_ONE_PROXY
+from drill.visitor import DAY_LINK
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -358,7 +359,7 @@ def booking_form_path():
     offering other times, not the form.
     """
     page = _read("/consultation/")
-    days = list(dict.fromkeys(re.findall(r'href="\?day=([0-9-]{10})"', page)))
+    days = list(dict.fromkeys(DAY_LINK.findall(page)))
     if days:
         page = _read(f"/consultation/?day={days[len(days) // 2]}")
     found = re.search(r'href="(/consultation/details/\?slot=[0-9TZ]{14})"', page)

@@ -5,17 +5,15 @@ Every user waits for nothing between requests, so 16 users keep 16 requests in f
 
 import os
 import random
-import re
 import uuid
 from collections import deque
 
 from gevent.lock import Semaphore
 from locust import FastHttpUser, constant, task
 
-from drill.visitor import SLOT_LINK, booking_form_filled
+from drill.visitor import DAY_LINK, SLOT_LINK, booking_form_filled
 
 PATH = os.environ.get("BENCH_PATH", "/")
-DAY_LINK = re.compile(r'href="\?day=([0-9-]{10})')
 # The open times of every day in the horizon, shared by all users of this process (locust runs them as
 # greenlets in one): each booking takes the time at the front and puts it at the back, so that no two
 # bookings in flight want the same time and a time comes round again only once every other has been tried.
